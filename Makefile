@@ -1,0 +1,37 @@
+# Two commands set everything up on a fresh machine: `make site` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
+
+.PHONY: site build serve test validate lock clean
+
+# Install exactly the locked, hash-checked wheels; no source builds run.
+$(STAMP): requirements.lock pyproject.toml
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --only-binary :all: -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+site: $(STAMP)
+	$(BIN)/portal validate
+	$(BIN)/portal build
+
+serve: $(STAMP)
+	$(BIN)/portal serve
+
+validate: $(STAMP)
+	$(BIN)/portal validate
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+# Refresh the lock after changing dependencies in pyproject.toml.
+lock:
+	$(PYTHON) -m pip install --quiet uv
+	$(PYTHON) -m uv pip compile pyproject.toml build-requirements.in --extra test --generate-hashes \
+		--python-version 3.11 --no-header -o requirements.lock
+
+clean:
+	rm -rf $(VENV) site .build .pytest_cache

@@ -1,0 +1,5 @@
+"""`python -m generator` is the same as the `portal` command."""
+
+from .cli import main
+
+main(prog_name="portal")

@@ -1,0 +1,141 @@
+"""The `portal` command line. Commands only parse options and call the pipeline.
+
+Exit codes, the same for every command: 0 success; 1 the data has problems (or the build
+failed because of them); 2 a usage mistake or an internal error of the portal itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import sys
+from pathlib import Path as FsPath
+from typing import Any, Callable
+
+import click
+
+from . import __version__
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the edge where bugs become exit code 2
+            from .checker import InternalError
+
+            detail = str(exc) if isinstance(exc, InternalError) else repr(exc)
+            click.echo(f"内部错误（这是门户程序的缺陷，不是数据问题，请向平台维护团队报告）：{detail}", err=True)
+            ctx.exit(2)
+
+
+def root_option(command: Callable) -> Callable:
+    @click.option("--root", "root", type=click.Path(file_okay=False, path_type=FsPath), default=".",
+                  show_default=True, help="项目根目录：包含 data/ 和 mkdocs.yml 的文件夹。")
+    @functools.wraps(command)
+    def wrapper(*args: Any, root: FsPath, **kwargs: Any) -> Any:
+        root = root.resolve()
+        if not (root / "data").is_dir():
+            raise click.UsageError(f"在 {root} 中找不到 data/ 文件夹。请在项目根目录运行，或用 --root 指定项目根目录。")
+        return command(*args, root=root, **kwargs)
+
+    return wrapper
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime.date:
+    if value is None:
+        return datetime.date.today()
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"“{value}”不是 YYYY-MM-DD 格式的日期") from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="portal")
+def main() -> None:
+    """连山壮族瑶族自治县行政执法公示平台：校验执法数据，生成公示网站。
+
+    数据放在 data/ 下（每个执法主体一个文件夹），用 JSON Schema 和跨记录规则校验，
+    再生成 mkdocs-material 静态网站。退出码：0 正常；1 数据有问题；2 用法错误或程序内部错误。
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=FsPath))
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="输出格式：text 供人阅读；json 供程序读取；github 生成 GitHub 工作流注释。")
+@click.option("--strict", is_flag=True, help="把警告也当作失败（退出码 1）。")
+@root_option
+def validate(paths: tuple[FsPath, ...], output_format: str, strict: bool, root: FsPath) -> None:
+    """校验 data/ 中的全部数据，一次列出所有问题。
+
+    给出 PATH（文件或文件夹）时，仍读取全部数据以核对引用，但只报告这些路径中的问题。
+    每个问题写明文件、行、列、字段和中文说明。
+    """
+    from .checker import validate as run
+    from .reporter import render
+
+    selected = _selection(paths, root)
+    result = run(root)
+    problems = [p for p in result.problems if _selected(p.file, selected)]
+    files = sum(1 for d in _data_files(root) if _selected(d, selected))
+    click.echo(render(output_format, problems, files), nl=False)
+    failed = any(p.severity.value == "error" or strict for p in problems)
+    sys.exit(1 if failed else 0)
+
+
+def _selection(paths: tuple[FsPath, ...], root: FsPath) -> list[str] | None:
+    if not paths:
+        return None
+    selected = []
+    for path in paths:
+        absolute = path.resolve()
+        if not absolute.exists():
+            raise click.BadParameter(f"路径 {path} 不存在", param_hint="PATH")
+        try:
+            selected.append(absolute.relative_to(root).as_posix())
+        except ValueError:
+            raise click.BadParameter(f"路径 {path} 不在项目根目录 {root} 中", param_hint="PATH") from None
+    return selected
+
+
+def _selected(file: str, selected: list[str] | None) -> bool:
+    if selected is None:
+        return True
+    return any(s in (".", "") or file == s or file.startswith(s.rstrip("/") + "/") for s in selected)
+
+
+def _data_files(root: FsPath) -> list[str]:
+    return [p.relative_to(root).as_posix() for p in (root / "data").rglob("*") if p.is_file()]
+
+
+@main.command()
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=FsPath), default=None,
+              help="网站输出目录（默认：项目根目录下的 site/）。")
+@click.option("--today", "today", callback=_date, default=None, metavar="YYYY-MM-DD",
+              help="按哪一天判断公示期（默认：今天），同一天构建的结果相同。")
+@root_option
+def build(out: FsPath | None, today: datetime.date, root: FsPath) -> None:
+    """校验数据并生成公示网站（mkdocs-material）。数据有错误时不生成。"""
+    from .build import build_site
+
+    sys.exit(build_site(root, out=out or root / "site", today=today))
+
+
+@main.command()
+@click.option("--today", "today", callback=_date, default=None, metavar="YYYY-MM-DD",
+              help="按哪一天判断公示期（默认：今天）。")
+@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="预览服务器的地址和端口。")
+@root_option
+def serve(today: datetime.date, dev_addr: str, root: FsPath) -> None:
+    """本地预览网站：修改 data/ 或 docs/ 后自动重新生成并刷新页面。"""
+    from .build import serve_site
+
+    sys.exit(serve_site(root, today=today, dev_addr=dev_addr))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,128 @@
+"""The loaded project: every data file, typed by its schema, with indexes for the rules.
+
+Rules read the corpus and never the file system. Files that loaded but broke their schema
+stay in the corpus (their schema problems are already reported), so one bad field does
+not make every reference to that file look broken; rules therefore check the type of any
+value they read.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path as FsPath
+from typing import Any, Iterator
+
+from .layout import Placement
+from .problems import Path
+
+
+@dataclass
+class Document:
+    placement: Placement
+    data: Any
+    #: values of tracked shared definitions: (definition, path, text); see schemas.TRACKED_DEFS
+    tracked: list[tuple[str, Path, str]] = field(default_factory=list)
+    valid: bool = True
+
+    @property
+    def file(self) -> str:
+        return self.placement.rel
+
+    @property
+    def kind(self) -> str:
+        return self.placement.kind
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default) if isinstance(self.data, dict) else default
+
+    def records(self, key: str) -> Iterator[tuple[Path, dict]]:
+        """The mappings in the list under `key`, with their paths (items, officers, entries)."""
+        values = self.get(key)
+        if isinstance(values, list):
+            for index, value in enumerate(values):
+                if isinstance(value, dict):
+                    yield (key, index), value
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A record somewhere in the corpus: the file, its path there, and its value."""
+
+    document: Document
+    path: Path
+    value: Any
+
+    @property
+    def file(self) -> str:
+        return self.document.file
+
+
+class Corpus:
+    def __init__(self, root: FsPath, documents: list[Document]):
+        self.root = root
+        self.documents = documents
+        self.by_kind: dict[str, list[Document]] = defaultdict(list)
+        for document in documents:
+            self.by_kind[document.kind].append(document)
+
+    def of(self, kind: str) -> list[Document]:
+        return self.by_kind.get(kind, [])
+
+    @cached_property
+    def site(self) -> Document | None:
+        sites = self.of("site")
+        return sites[0] if sites else None
+
+    def _index(self, kind: str, list_key: str | None, id_key: str) -> dict[str, list[Ref]]:
+        index: dict[str, list[Ref]] = defaultdict(list)
+        for document in self.of(kind):
+            if list_key is None:
+                rows: Iterator[tuple[Path, dict]] = iter([((), document.data)]) if isinstance(
+                    document.data, dict) else iter(())
+            else:
+                rows = document.records(list_key)
+            for path, record in rows:
+                key = record.get(id_key)
+                if isinstance(key, str):
+                    index[key].append(Ref(document, path, record))
+        return dict(index)
+
+    @cached_property
+    def agencies(self) -> dict[str, list[Ref]]:
+        return self._index("agency", None, "id")
+
+    @cached_property
+    def laws(self) -> dict[str, list[Ref]]:
+        return self._index("law", None, "id")
+
+    @cached_property
+    def items(self) -> dict[str, list[Ref]]:
+        return self._index("items", "items", "code")
+
+    @cached_property
+    def officers(self) -> dict[str, list[Ref]]:
+        return self._index("personnel", "officers", "cert_no")
+
+    @cached_property
+    def benchmark_documents(self) -> dict[str, list[Ref]]:
+        return self._index("benchmark", None, "id")
+
+    @cached_property
+    def entries(self) -> dict[str, list[Ref]]:
+        return self._index("benchmark", "entries", "id")
+
+    @cached_property
+    def decisions(self) -> dict[str, list[Ref]]:
+        return self._index("decision", None, "doc_no")
+
+    def agency(self, agency_id: Any) -> dict | None:
+        refs = self.agencies.get(agency_id) if isinstance(agency_id, str) else None
+        return refs[0].value if refs else None
+
+    def tracked(self, definition: str) -> Iterator[tuple[Document, Path, str]]:
+        for document in self.documents:
+            for defn, path, value in document.tracked:
+                if defn == definition:
+                    yield document, path, value

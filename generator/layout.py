@@ -1,0 +1,107 @@
+"""The folder layout of `data/`: which file holds which kind of record, and for which body.
+
+    data/site.yaml                                   site
+    data/laws/<law-id>.yaml                          law
+    data/upstream/benchmarks/<doc-id>.yaml           benchmark (province / city)
+    data/calendar/<year>.yaml                        calendar
+    data/agencies/<agency-id>/agency.yaml            agency
+    data/agencies/<agency-id>/personnel.yaml         personnel
+    data/agencies/<agency-id>/items.yaml             items
+    data/agencies/<agency-id>/benchmarks/<doc>.yaml  benchmark (county)
+    data/agencies/<agency-id>/decisions/<year>/<slug>.yaml   decision
+
+One folder per body makes ownership plain: a department's pull request touches only its own
+folder. A file anywhere else is reported rather than ignored, so a decision saved in the
+wrong place can never silently go unpublished.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path as FsPath
+from typing import Iterator
+
+from .problems import Problem
+
+_STEM = r"[a-z0-9][a-z0-9-]*"
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("site", re.compile(r"site\.yaml")),
+    ("law", re.compile(rf"laws/(?P<stem>{_STEM})\.yaml")),
+    ("benchmark", re.compile(rf"upstream/benchmarks/(?P<stem>{_STEM})\.yaml")),
+    ("calendar", re.compile(r"calendar/(?P<stem>\d{4})\.yaml")),
+    ("agency", re.compile(rf"agencies/(?P<agency>{_STEM})/agency\.yaml")),
+    ("personnel", re.compile(rf"agencies/(?P<agency>{_STEM})/personnel\.yaml")),
+    ("items", re.compile(rf"agencies/(?P<agency>{_STEM})/items\.yaml")),
+    ("benchmark", re.compile(rf"agencies/(?P<agency>{_STEM})/benchmarks/(?P<stem>{_STEM})\.yaml")),
+    ("decision", re.compile(
+        rf"agencies/(?P<agency>{_STEM})/decisions/(?P<year>\d{{4}})/(?P<stem>[A-Za-z0-9][A-Za-z0-9._-]*)\.yaml")),
+]
+
+# Files that editors and Git put in folders; they are never data.
+_IGNORED = re.compile(r"(^|/)(\.gitkeep|\.DS_Store|Thumbs\.db|desktop\.ini|README\.md)$")
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a data file sits: its kind and what its path says about it."""
+
+    kind: str
+    rel: str  # path relative to the project root, e.g. data/agencies/x/items.yaml
+    agency: str | None = None  # the body whose folder holds the file
+    stem: str | None = None  # file name without .yaml (law / benchmark / decision / calendar)
+    year: str | None = None  # decisions/<year>/
+
+    @property
+    def upstream(self) -> bool:
+        return self.kind == "benchmark" and self.agency is None
+
+
+def place(rel_to_data: str, rel: str) -> Placement | None:
+    for kind, pattern in _PATTERNS:
+        match = pattern.fullmatch(rel_to_data)
+        if match:
+            groups = match.groupdict()
+            return Placement(kind, rel, groups.get("agency"), groups.get("stem"), groups.get("year"))
+    return None
+
+
+def discover(root: FsPath) -> tuple[list[Placement], list[Problem]]:
+    """Every data file under ``root/data`` with its placement, and problems for the rest."""
+    data = root / "data"
+    placements: list[Placement] = []
+    problems: list[Problem] = []
+    for path in sorted(_walk(data)):
+        rel = path.relative_to(root).as_posix()
+        inner = path.relative_to(data).as_posix()
+        if _IGNORED.search(inner):
+            continue
+        placement = place(inner, rel)
+        if placement is not None:
+            placements.append(placement)
+        elif path.suffix == ".yml":
+            problems.append(Problem(
+                "unknown-file", "扩展名应为 .yaml（不是 .yml），否则不会被读取。请重命名。", rel))
+        else:
+            problems.append(Problem("unknown-file", _misplaced_hint(inner), rel))
+    return placements, problems
+
+
+def _walk(folder: FsPath) -> Iterator[FsPath]:
+    if not folder.is_dir():
+        return
+    for path in folder.rglob("*"):
+        if path.is_file() or path.is_symlink():
+            yield path
+
+
+def _misplaced_hint(inner: str) -> str:
+    parts = inner.split("/")
+    if parts[0] == "agencies" and len(parts) >= 3:
+        if parts[2] == "decisions":
+            return ("执法决定应放在 data/agencies/<主体>/decisions/<四位年份>/<文件名>.yaml，"
+                    "文件名只用英文字母、数字和连字符。")
+        return ("主体文件夹内只能有 agency.yaml、personnel.yaml、items.yaml、"
+                "benchmarks/<文件>.yaml 和 decisions/<年份>/<文件>.yaml。")
+    return ("文件位置不符合数据目录约定，不会被读取（文件名只用小写英文字母、数字和连字符，扩展名 .yaml）。"
+            "目录约定见“数据规范”页面。")

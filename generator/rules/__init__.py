@@ -1,0 +1,49 @@
+"""Cross-record rules: one small module per rule, registered here in the order they run.
+
+Each module has a module docstring (the user documentation, with a passing and a failing
+example, rendered on the 校验规则 page), ``CODES`` (code → one-line Chinese summary) and
+``check(corpus)`` yielding problems that name a file and a field path; the checker finds
+line and column afterwards.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from . import (
+    agency_references,
+    benchmark_references,
+    credit_codes,
+    doc_numbers,
+    folders,
+    item_references,
+    legal_citations,
+    officer_references,
+    parent_entries,
+    unique_cert_numbers,
+    unique_doc_numbers,
+    unique_ids,
+    unique_item_codes,
+)
+
+RULES: dict[str, ModuleType] = {
+    module.__name__.rsplit(".", 1)[1]: module
+    for module in (
+        folders,
+        unique_ids,
+        unique_item_codes,
+        unique_cert_numbers,
+        unique_doc_numbers,
+        agency_references,
+        item_references,
+        benchmark_references,
+        parent_entries,
+        officer_references,
+        legal_citations,
+        credit_codes,
+        doc_numbers,
+    )
+}
+
+#: Every problem code a rule can report, with its summary (for docs and tests).
+RULE_CODES: dict[str, str] = {code: summary for rule in RULES.values() for code, summary in rule.CODES.items()}

@@ -1,0 +1,50 @@
+"""Every body a record names exists: each body folder has an ``agency.yaml``, and towns that
+an item is delegated to (赋权乡镇) are bodies of level 镇级.
+
+PASS::
+
+    delegation:
+      towns: [jitian, taibao]   # both have data/agencies/<id>/agency.yaml with level: 镇级
+
+FAIL (``unknown-agency``)::
+
+    delegation:
+      towns: [jitan]            # no such body
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..corpus import Corpus
+from ..problems import Problem
+
+CODES = {"unknown-agency": "引用的执法主体不存在，或主体文件夹缺少 agency.yaml"}
+
+
+def check(corpus: Corpus) -> Iterator[Problem]:
+    reported: set[str] = set()
+    for document in corpus.documents:
+        folder = document.placement.agency
+        if folder is not None and folder not in corpus.agencies and folder not in reported:
+            reported.add(folder)
+            yield Problem("unknown-agency", f"文件夹 agencies/{folder}/ 中没有 agency.yaml："
+                          "请先建立执法主体信息，再发布事项、人员或决定。", document.file)
+    for document in corpus.of("items"):
+        for path, item in document.records("items"):
+            delegation = item.get("delegation")
+            towns = delegation.get("towns") if isinstance(delegation, dict) else None
+            if not isinstance(towns, list):
+                continue
+            for index, town in enumerate(towns):
+                if not isinstance(town, str):
+                    continue
+                agency = corpus.agency(town)
+                if agency is None:
+                    yield Problem("unknown-agency", f"承接镇 {town} 不是已登记的执法主体"
+                                  f"（data/agencies/{town}/agency.yaml 不存在）。", document.file,
+                                  path=path + ("delegation", "towns", index))
+                elif agency.get("level") != "镇级":
+                    yield Problem("unknown-agency", f"{town}（{agency.get('name')}）不是镇级主体，"
+                                  "赋权只能下放给镇人民政府。", document.file,
+                                  path=path + ("delegation", "towns", index))

@@ -1,0 +1,46 @@
+"""A decision's benchmark names an existing entry, and a tier that entry defines.
+
+PASS::
+
+    benchmark:
+      entry: ls-scjg-sp-001   # an entry id in some benchmark document
+      tier: 从轻处罚          # listed in that entry's tiers
+
+FAIL (``unknown-benchmark-entry``, ``unknown-tier``)::
+
+    benchmark:
+      entry: ls-scjg-sp-999
+      tier: 从重处罚          # the entry has no 从重处罚 tier
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..corpus import Corpus
+from ..problems import Problem
+
+CODES = {
+    "unknown-benchmark-entry": "引用的裁量基准条目不存在",
+    "unknown-tier": "引用的裁量阶次在该基准条目中不存在",
+}
+
+
+def check(corpus: Corpus) -> Iterator[Problem]:
+    for document in corpus.of("decision"):
+        benchmark = document.get("benchmark")
+        if not isinstance(benchmark, dict) or not isinstance(benchmark.get("entry"), str):
+            continue
+        entry_id = benchmark["entry"]
+        refs = corpus.entries.get(entry_id)
+        if not refs:
+            yield Problem("unknown-benchmark-entry", f"裁量基准条目 {entry_id} 不存在。请核对条目标识"
+                          "（见本主体 benchmarks/ 下的基准文件）。", document.file, path=("benchmark", "entry"))
+            continue
+        tier = benchmark.get("tier")
+        tiers = refs[0].value.get("tiers")
+        names = [t.get("tier") for t in tiers if isinstance(t, dict)] if isinstance(tiers, list) else []
+        if isinstance(tier, str) and tier not in names:
+            listed = "、".join(str(n) for n in names) or "（无）"
+            yield Problem("unknown-tier", f"基准条目 {entry_id} 没有“{tier}”阶次；该条目的阶次有：{listed}。",
+                          document.file, path=("benchmark", "tier"))

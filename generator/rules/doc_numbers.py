@@ -1,0 +1,53 @@
+"""Document numbers (文书号 / 文号) have the prescribed form; a decision's year and 机关代字 fit.
+
+GB/T 9704-2012 §7.2.4: 机关代字 + 年份 in 六角括号〔〕 + 序号 (no 第, no zero padding) + 号.
+A decision's number carries the year it was decided and one of the deciding body's
+``doc_prefixes`` (listed in its agency.yaml).
+
+PASS::
+
+    doc_no: 连山市监罚〔2024〕12号
+    decided_on: 2024-04-10
+
+FAIL::
+
+    doc_no: 连山市监罚[2024]012号    # doc-no-form
+    doc_no: 连山市监罚〔2023〕12号    # doc-no-year (decided 2024)
+    doc_no: 连山综执罚〔2024〕12号    # doc-no-prefix (not lsscjgj's 机关代字)
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..corpus import Corpus
+from ..identifiers import doc_no_advice, parse_doc_no
+from ..problems import Problem
+
+CODES = {
+    "doc-no-form": "文书号格式不符合 机关代字〔年份〕序号号 的写法",
+    "doc-no-year": "文书号中的年份与决定日期不一致",
+    "doc-no-prefix": "文书号的机关代字不是本主体登记的代字",
+}
+SOURCE = "GB/T 9704-2012《党政机关公文格式》第 7.2.4 条"
+
+
+def check(corpus: Corpus) -> Iterator[Problem]:
+    for document, path, text in corpus.tracked("doc_no"):
+        parsed = parse_doc_no(text)
+        if parsed is None:
+            yield Problem("doc-no-form", f"文号“{text}”格式不正确：{doc_no_advice(text)}。",
+                          document.file, path=path, source=SOURCE)
+            continue
+        if document.kind != "decision" or path != ("doc_no",):
+            continue
+        decided = document.get("decided_on")
+        if isinstance(decided, str) and decided[:4].isdigit() and int(decided[:4]) != parsed.year:
+            yield Problem("doc-no-year", f"文书号年份是 {parsed.year}，但决定日期是 {decided}；"
+                          "文书号应使用作出决定当年的年份。", document.file, path=path, source=SOURCE)
+        agency = corpus.agency(document.get("agency"))
+        prefixes = agency.get("doc_prefixes") if agency else None
+        if isinstance(prefixes, list) and prefixes and parsed.prefix not in prefixes:
+            yield Problem("doc-no-prefix", f"机关代字“{parsed.prefix}”不是本主体登记的代字"
+                          f"（{'、'.join(map(str, prefixes))}）。如确需新增代字，请先在 agency.yaml 的 doc_prefixes 中登记。",
+                          document.file, path=path, source=SOURCE)

@@ -1,0 +1,49 @@
+"""Decisions and county benchmark entries name an item of their own body's list.
+
+An item is a body's own when it is in that body's ``items.yaml``. A town exercising a
+delegated power lists the item in its own ``items.yaml`` too.
+
+PASS (decision of lsscjgj)::
+
+    item: 441825-SCJG-CF-0001   # in data/agencies/lsscjgj/items.yaml
+
+FAIL (``unknown-item``)::
+
+    item: 441825-SCJG-CF-9999   # in no items.yaml, or only in another body's
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..corpus import Corpus, Document
+from ..problems import Problem
+
+CODES = {"unknown-item": "引用的执法事项不存在，或不属于本主体"}
+
+
+def check(corpus: Corpus) -> Iterator[Problem]:
+    for document in corpus.of("decision"):
+        yield from _check(corpus, document, document.get("item"), ("item",))
+    for document in corpus.of("benchmark"):
+        if document.placement.upstream:
+            continue
+        for path, entry in document.records("entries"):
+            if "item" in entry:
+                yield from _check(corpus, document, entry.get("item"), path + ("item",))
+
+
+def _check(corpus: Corpus, document: Document, code: object, path: tuple) -> Iterator[Problem]:
+    if not isinstance(code, str):
+        return
+    agency = document.placement.agency
+    refs = corpus.items.get(code, [])
+    if any(ref.document.placement.agency == agency for ref in refs):
+        return
+    if refs:
+        owner = refs[0].document.placement.agency
+        yield Problem("unknown-item", f"事项 {code} 属于 {owner} 的事项清单，不在本主体（{agency}）的清单中。"
+                      "请先在本主体 items.yaml 中登记该事项（赋权事项同样要登记）。", document.file, path=path)
+    else:
+        yield Problem("unknown-item", f"事项编码 {code} 不在任何事项清单中。请核对编码，"
+                      f"或先在 data/agencies/{agency}/items.yaml 中新增该事项。", document.file, path=path)

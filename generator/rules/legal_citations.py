@@ -1,0 +1,89 @@
+"""Every citation is parsed and resolved against the law registry (``data/laws/``).
+
+Citations are written the way departments write them; Chinese numerals are normalised. A
+citation names a law by its full name (or a short name the registry lists under
+``aliases``). The law must be in the registry and not repealed, and every article cited
+must exist (no higher than the law's ``last_article``).
+
+PASS::
+
+    basis:
+      - 《中华人民共和国行政处罚法》第三十三条第二款
+      - 《中华人民共和国食品安全法》第三十四条第（十）项、第一百二十四条第一款第（五）项
+
+FAIL::
+
+    basis:
+      - 中华人民共和国行政处罚法第三十三条         # citation-syntax: no 《》
+      - 《中华人民共和国食品卫生法》第四十条        # repealed-law (废止 2009-06-01)
+      - 《中华人民共和国行政处罚法》第九十条        # unknown-article (the law ends at 第八十六条)
+      - 《中华人民共和国行政执法法》第一条          # unknown-law
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterator
+
+from .. import citations
+from ..corpus import Corpus
+from ..numerals import to_chinese
+from ..problems import Problem
+
+CODES = {
+    "citation-syntax": "法律依据的写法无法识别",
+    "unknown-law": "引用的法律法规不在法律法规库中",
+    "repealed-law": "引用的法律法规已废止",
+    "unknown-article": "引用的条文超出该法律法规的条文范围",
+}
+
+
+def law_names(corpus: Corpus) -> dict[str, dict]:
+    """Full names and aliases → law record."""
+    names: dict[str, dict] = {}
+    for refs in corpus.laws.values():
+        law = refs[0].value
+        for name in [law.get("name"), *(law.get("aliases") or [])]:
+            if isinstance(name, str):
+                names.setdefault(name, law)
+    return names
+
+
+def check(corpus: Corpus) -> Iterator[Problem]:
+    names = law_names(corpus)
+    cache: dict[str, citations.Citation | str] = {}
+    for document, path, text in corpus.tracked("citation"):
+        if text not in cache:
+            try:
+                cache[text] = citations.parse(text)
+            except citations.CitationError as exc:
+                cache[text] = str(exc)
+        parsed = cache[text]
+        if isinstance(parsed, str):
+            yield Problem("citation-syntax", f"无法识别的法律依据“{text}”：{parsed}。", document.file, path=path)
+            continue
+        law = names.get(parsed.law)
+        if law is None:
+            close = difflib.get_close_matches(parsed.law, list(names), n=1, cutoff=0.6)
+            hint = f"是否应为《{close[0]}》？" if close else "请使用法律法规全称，或先在 data/laws/ 中登记该法律法规。"
+            yield Problem("unknown-law", f"法律法规库中没有《{parsed.law}》。{hint}", document.file, path=path)
+            continue
+        if law.get("status") == "已废止":
+            replaced = law.get("replaced_by")
+            successor = corpus.laws.get(replaced)[0].value.get("name") if replaced in corpus.laws else None
+            yield Problem(
+                "repealed-law",
+                f"《{law.get('name')}》已于 {law.get('repealed_on', '（日期不详）')} 废止，不能作为依据。"
+                + (f"请改引《{successor}》的相应条文。" if successor else "请改引现行有效的法律法规。"),
+                document.file, path=path)
+            continue
+        last = law.get("last_article")
+        if not isinstance(last, int):
+            continue
+        for article in parsed.articles:
+            if article.number > last:
+                yield Problem(
+                    "unknown-article",
+                    f"《{law.get('name')}》只有 {last} 条（最后一条是第{to_chinese(last)}条），"
+                    f"没有第{to_chinese(article.number) if article.number < 10000 else article.number}条。请核对条文序号。",
+                    document.file, path=path)

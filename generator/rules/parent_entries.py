@@ -1,0 +1,48 @@
+"""A county benchmark entry that refines an upstream one names an existing upstream entry.
+
+国办发〔2022〕27号: a county refines the province's or city's benchmark; it does not create
+its own from nothing. ``parent`` must be an entry of a province or city document
+(``data/upstream/benchmarks/``) of the same kind.
+
+PASS::
+
+    - id: ls-scjg-sp-001
+      kind: 行政处罚
+      parent: gd-scjg-sp-001   # in data/upstream/benchmarks/
+
+FAIL (``unknown-parent-entry``)::
+
+    - id: ls-scjg-sp-001
+      kind: 行政处罚
+      parent: gd-scjg-sp-404
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..corpus import Corpus
+from ..problems import Problem
+
+CODES = {"unknown-parent-entry": "细化所依据的上级基准条目不存在或不是上级条目"}
+
+
+def check(corpus: Corpus) -> Iterator[Problem]:
+    for document in corpus.of("benchmark"):
+        for path, entry in document.records("entries"):
+            parent = entry.get("parent")
+            if not isinstance(parent, str):
+                continue
+            refs = corpus.entries.get(parent)
+            where = document.file, path + ("parent",)
+            if not refs:
+                yield Problem("unknown-parent-entry", f"上级基准条目 {parent} 不存在。请核对省、市基准文件"
+                              "（data/upstream/benchmarks/）中的条目标识。", where[0], path=where[1])
+                continue
+            target = refs[0]
+            if not target.document.placement.upstream:
+                yield Problem("unknown-parent-entry", f"{parent} 是本县条目，不是省、市上级基准条目；"
+                              "parent 只能指向上级基准。", where[0], path=where[1])
+            elif target.value.get("kind") != entry.get("kind"):
+                yield Problem("unknown-parent-entry", f"上级条目 {parent} 的类别是{target.value.get('kind')}，"
+                              f"与本条目（{entry.get('kind')}）不同。", where[0], path=where[1])

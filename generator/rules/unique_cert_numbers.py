@@ -1,0 +1,32 @@
+"""Enforcement certificate numbers (执法证号) are unique.
+
+A decision names its officers by certificate number, and the public list of officers is
+checked by it; one number must mean one person.
+
+PASS::
+
+    officers:
+      - {name: 李文华, cert_no: "44182501001", ...}
+      - {name: 黄志明, cert_no: "44182501002", ...}
+
+FAIL (``duplicate-cert-no``)::
+
+    officers:
+      - {name: 李文华, cert_no: "44182501001", ...}
+      - {name: 黄志明, cert_no: "44182501001", ...}
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..corpus import Corpus
+from ..problems import Problem
+from ._duplicates import report, where
+
+CODES = {"duplicate-cert-no": "执法证号重复"}
+
+
+def check(corpus: Corpus) -> Iterator[Problem]:
+    yield from report(corpus.officers, "duplicate-cert-no", "cert_no",
+                      lambda key, first: f"执法证号 {key} 已属于 {where(first)}；一个证号只能对应一名执法人员。")

@@ -1,0 +1,34 @@
+"""Benchmark documents and benchmark entries have unique ids.
+
+Decisions cite a benchmark entry by its id alone, so an id must name one entry in the whole
+county, across upstream (province / city) and county documents.
+
+PASS::
+
+    entries:
+      - id: ls-scjg-sp-001
+      - id: ls-scjg-sp-002
+
+FAIL (``duplicate-id``)::
+
+    entries:
+      - id: ls-scjg-sp-001
+      - id: ls-scjg-sp-001
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..corpus import Corpus
+from ..problems import Problem
+from ._duplicates import report, where
+
+CODES = {"duplicate-id": "裁量基准文件或基准条目的标识重复"}
+
+
+def check(corpus: Corpus) -> Iterator[Problem]:
+    yield from report(corpus.benchmark_documents, "duplicate-id", "id",
+                      lambda key, first: f"裁量基准文件标识 {key} 已在 {where(first)} 使用，请换一个标识。")
+    yield from report(corpus.entries, "duplicate-id", "id",
+                      lambda key, first: f"基准条目标识 {key} 已在 {where(first)} 使用；条目标识须全县唯一，请换一个标识。")
