@@ -20,6 +20,7 @@ from . import (
     legal_citations,
     officer_references,
     parent_entries,
+    required_files,
     unique_cert_numbers,
     unique_doc_numbers,
     unique_ids,
@@ -29,6 +30,7 @@ from . import (
 RULES: dict[str, ModuleType] = {
     module.__name__.rsplit(".", 1)[1]: module
     for module in (
+        required_files,
         folders,
         unique_ids,
         unique_item_codes,

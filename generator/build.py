@@ -1,0 +1,87 @@
+"""`portal build` and `portal serve`: validate, then let mkdocs render the generated pages.
+
+The generated pages are added to mkdocs in memory by the hook in mkdocs_hooks.py (nothing is
+written into docs/), so `mkdocs build` and `mkdocs serve` on the same mkdocs.yml work too,
+and a change under data/ during `serve` rebuilds the pages.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+from pathlib import Path as FsPath
+
+import click
+
+from typing import Any
+
+from .checker import validate
+from .reporter import render
+
+TODAY_ENV = "PORTAL_TODAY"
+HOOK = FsPath(__file__).resolve().parent / "mkdocs_hooks.py"
+
+# `portal build` validates before mkdocs starts and hands the corpus to the hook here, so
+# the data is not loaded twice; plain `mkdocs build` / `serve` find nothing and validate.
+_primed: dict[FsPath, Any] = {}
+
+
+def build_site(root: FsPath, *, out: FsPath, today: datetime.date) -> int:
+    result = validate(root)
+    errors = [p for p in result.problems if p.severity.value == "error"]
+    if errors:
+        click.echo(render("text", result.problems, len(result.corpus.documents)), nl=False, err=True)
+        click.echo("数据有错误，未生成网站。请先修正以上问题（portal validate 可单独检查）。", err=True)
+        return 1
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    os.environ[TODAY_ENV] = today.isoformat()
+    _primed[root.resolve()] = result.corpus
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    try:
+        # The hook is passed explicitly so any project folder (a synthetic corpus, a test
+        # fixture) builds with this generator, whatever its mkdocs.yml says.
+        config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(out.resolve()),
+                             hooks=[str(HOOK)])
+        build(config)
+    except MkDocsException as exc:
+        click.echo(f"生成网站失败：{exc}", err=True)
+        return 1
+    click.echo(f"网站已生成：{out}（公示日期按 {today.isoformat()} 判断）")
+    return 0
+
+
+def serve_site(root: FsPath, *, today: datetime.date, dev_addr: str) -> int:
+    from mkdocs.commands.serve import serve
+
+    os.environ[TODAY_ENV] = today.isoformat()
+    serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True, hooks=[str(HOOK)])
+    return 0
+
+
+def on_files(files: Any, config: Any) -> Any:
+    """mkdocs `on_files` event: add every generated page to the build, in memory."""
+    from mkdocs.exceptions import PluginError
+    from mkdocs.structure.files import File
+
+    from .render import pages
+
+    root = FsPath(config.config_file_path).resolve().parent
+    corpus = _primed.pop(root, None)
+    if corpus is None:
+        result = validate(root)
+        if any(p.severity.value == "error" for p in result.problems):
+            raise PluginError("数据有错误，未生成网站：\n"
+                              + render("text", result.problems, len(result.corpus.documents)))
+        corpus = result.corpus
+    today = os.environ.get(TODAY_ENV)
+    day = datetime.date.fromisoformat(today) if today else datetime.date.today()
+    for uri, content in pages(corpus, day).items():
+        existing = files.get_file_from_path(uri)
+        if existing is not None:
+            files.remove(existing)
+        files.append(File.generated(config, uri, content=content))
+    return files

@@ -1,0 +1,7 @@
+"""mkdocs hook (listed under `hooks:` in mkdocs.yml): adds the pages generated from data/.
+
+mkdocs loads a hook file by its path, outside the package, so this file only imports the
+implementation absolutely; the state it shares with `portal build` lives in generator.build.
+"""
+
+from generator.build import on_files  # noqa: F401
