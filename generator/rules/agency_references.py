@@ -26,7 +26,8 @@ def check(corpus: Corpus) -> Iterator[Problem]:
     reported: set[str] = set()
     for document in corpus.documents:
         folder = document.placement.agency
-        if folder is not None and folder not in corpus.agencies and folder not in reported:
+        agency_file = corpus.root / "data" / "agencies" / str(folder) / "agency.yaml"
+        if folder is not None and folder not in reported and not agency_file.is_file():
             reported.add(folder)
             yield Problem("unknown-agency", f"文件夹 agencies/{folder}/ 中没有 agency.yaml："
                           "请先建立执法主体信息，再发布事项、人员或决定。", document.file)

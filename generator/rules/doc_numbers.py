@@ -12,7 +12,7 @@ PASS::
 FAIL::
 
     doc_no: 连山市监罚[2024]012号    # doc-no-form
-    doc_no: 连山市监罚〔2023〕12号    # doc-no-year (decided 2024)
+    doc_no: 连山市监罚〔2023〕12号    # doc-no-year (decided 2024-04; only a warning in January)
     doc_no: 连山综执罚〔2024〕12号    # doc-no-prefix (not lsscjgj's 机关代字)
 """
 
@@ -22,7 +22,7 @@ from typing import Iterator
 
 from ..corpus import Corpus
 from ..identifiers import doc_no_advice, parse_doc_no
-from ..problems import Problem
+from ..problems import ERROR, WARNING, Problem
 
 CODES = {
     "doc-no-form": "文书号格式不符合 机关代字〔年份〕序号号 的写法",
@@ -43,8 +43,12 @@ def check(corpus: Corpus) -> Iterator[Problem]:
             continue
         decided = document.get("decided_on")
         if isinstance(decided, str) and decided[:4].isdigit() and int(decided[:4]) != parsed.year:
+            # A number taken in late December for a case decided in early January carries the
+            # old year; that is worth a look, not a block.
+            january = decided[5:7] == "01" and parsed.year == int(decided[:4]) - 1
             yield Problem("doc-no-year", f"文书号年份是 {parsed.year}，但决定日期是 {decided}；"
-                          "文书号应使用作出决定当年的年份。", document.file, path=path, source=SOURCE)
+                          "文书号应使用作出决定当年的年份" + ("（年初跨年编号的，请核对后确认）。" if january else "。"),
+                          document.file, path=path, source=SOURCE, severity=WARNING if january else ERROR)
         agency = corpus.agency(document.get("agency"))
         prefixes = agency.get("doc_prefixes") if agency else None
         if isinstance(prefixes, list) and prefixes and parsed.prefix not in prefixes:

@@ -39,7 +39,7 @@ def check(corpus: Corpus) -> Iterator[Problem]:
                 yield Problem("unknown-parent-entry", f"上级基准条目 {parent} 不存在。请核对省、市基准文件"
                               "（data/upstream/benchmarks/）中的条目标识。", where[0], path=where[1])
                 continue
-            target = refs[0]
+            target = next((ref for ref in refs if ref.document.placement.upstream), refs[0])
             if not target.document.placement.upstream:
                 yield Problem("unknown-parent-entry", f"{parent} 是本县条目，不是省、市上级基准条目；"
                               "parent 只能指向上级基准。", where[0], path=where[1])

@@ -30,5 +30,9 @@ CODES = {"duplicate-id": "裁量基准文件或基准条目的标识重复"}
 def check(corpus: Corpus) -> Iterator[Problem]:
     yield from report(corpus.benchmark_documents, "duplicate-id", "id",
                       lambda key, first: f"裁量基准文件标识 {key} 已在 {where(first)} 使用，请换一个标识。")
-    yield from report(corpus.entries, "duplicate-id", "id",
+    # Upstream documents come first, so a clash is reported in the county file that re-used
+    # the id, never in the province's or city's document.
+    entries = {key: sorted(refs, key=lambda ref: not ref.document.placement.upstream)
+               for key, refs in corpus.entries.items()}
+    yield from report(entries, "duplicate-id", "id",
                       lambda key, first: f"基准条目标识 {key} 已在 {where(first)} 使用；条目标识须全县唯一，请换一个标识。")

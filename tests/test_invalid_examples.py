@@ -1,0 +1,107 @@
+"""Every file in tests/data/invalid/ is a minimal valid record with one thing wrong.
+
+A case is placed over the matching file of the minimal valid project (tests/data/valid/)
+and the whole project is validated: the problems must be exactly the expected
+(code, line, column) list. A file without an expectation, or an expectation without a
+file, fails the suite.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.checker import validate
+
+from .conftest import INVALID
+
+DECISION = "data/agencies/lsscjgj/decisions/2024/2024-012.yaml"
+ITEMS = "data/agencies/lsscjgj/items.yaml"
+PERSONNEL = "data/agencies/lsscjgj/personnel.yaml"
+BENCHMARK = "data/agencies/lsscjgj/benchmarks/ls-scjg-2023.yaml"
+AGENCY = "data/agencies/lsscjgj/agency.yaml"
+
+EXPECTED: dict[str, tuple[str, list[tuple[str, int, int]]]] = {
+    # strict YAML
+    "yaml-alias_billion-laughs.yaml": (DECISION, [("yaml-anchor", 2, 4), ("yaml-anchor", 3, 4), ("yaml-alias", 3, 8)]),
+    "yaml-alias_decision-officers.yaml": (DECISION, [("yaml-anchor", 23, 11), ("yaml-alias", 24, 7)]),
+    "yaml-anchor_decision-party.yaml": (DECISION, [("yaml-anchor", 8, 8)]),
+    "yaml-bom_decision.yaml": (DECISION, [("yaml-bom", 1, 1)]),
+    "yaml-control-char_decision-bidi.yaml": (DECISION, [("yaml-control-char", 12, 15)]),
+    "yaml-duplicate-key_decision-title.yaml": (DECISION, [("yaml-duplicate-key", 6, 1)]),
+    "yaml-empty_decision.yaml": (DECISION, [("yaml-empty", 1, 1)]),
+    "yaml-encoding_decision-gbk.yaml": (DECISION, [("yaml-encoding", 1, 7)]),
+    "yaml-multiple-documents_decision.yaml": (DECISION, [("yaml-multiple-documents", 28, 1)]),
+    "yaml-syntax_decision-colon.yaml": (DECISION, [("yaml-syntax", 13, 11)]),
+    "yaml-tab_decision-indent.yaml": (DECISION, [("yaml-tab", 9, 1)]),
+    "yaml-tag_decision-python.yaml": (DECISION, [("yaml-tag", 24, 8)]),
+    # schemas
+    "schema-enum_decision-type.yaml": (DECISION, [("schema-enum", 3, 7)]),
+    "schema-format_decision-date.yaml": (DECISION, [("schema-format", 26, 15)]),
+    "schema-minimum_decision-negative-fine.yaml": (DECISION, [("schema-minimum", 21, 9)]),
+    "schema-not-allowed_decision-person-credit-code.yaml": (
+        DECISION, [("schema-not-allowed", 11, 3), ("schema-not-allowed", 12, 3)]),
+    "schema-pattern_agency-phone.yaml": (AGENCY, [("schema-pattern", 13, 8)]),
+    "schema-pattern_decision-credit-code.yaml": (DECISION, [("schema-pattern", 11, 16)]),
+    "schema-required_decision-no-doc-no.yaml": (DECISION, [("schema-required", 2, 1)]),
+    "schema-required_decision-withdrawn-without-notice.yaml": (DECISION, [("schema-required", 2, 1)]),
+    "schema-type_decision-empty-facts.yaml": (DECISION, [("schema-type", 13, 7)]),
+    "schema-type_decision-fine-text.yaml": (DECISION, [("schema-type", 21, 9)]),
+    "schema-type_decision-major-yes.yaml": (DECISION, [("schema-type", 24, 8)]),
+    "schema-unknown-field_decision-typo.yaml": (DECISION, [("schema-required", 2, 1), ("schema-unknown-field", 4, 1)]),
+    # cross-record rules
+    "citation-syntax_decision-no-brackets.yaml": (DECISION, [("citation-syntax", 15, 5)]),
+    "credit-code-checksum_decision.yaml": (DECISION, [("credit-code-checksum", 11, 16)]),
+    "doc-no-form_decision-brackets.yaml": (DECISION, [("doc-no-form", 2, 9)]),
+    "doc-no-prefix_decision.yaml": (DECISION, [("doc-no-prefix", 2, 9)]),
+    "doc-no-year_decision.yaml": (DECISION, [("doc-no-year", 2, 9)]),
+    "doc-no-year_decision-january.yaml": (DECISION, [("doc-no-year", 2, 9)]),
+    # renaming the county entry leaves the decision pointing at nothing
+    "duplicate-id_benchmark-entry.yaml": (BENCHMARK, [("duplicate-id", 11, 9), ("unknown-benchmark-entry", 16, 10)]),
+    "duplicate-item-code_items.yaml": (ITEMS, [("duplicate-item-code", 15, 11)]),
+    # the second officer's number is gone, so the decision naming it is reported too
+    "duplicate-cert-no_personnel.yaml": (PERSONNEL, [("unknown-officer", 22, 27), ("duplicate-cert-no", 11, 14)]),
+    "repealed-law_decision.yaml": (DECISION, [("repealed-law", 15, 5)]),
+    "unknown-agency_items-delegation.yaml": (ITEMS, [("unknown-agency", 12, 15)]),
+    "unknown-article_decision.yaml": (DECISION, [("unknown-article", 15, 5)]),
+    "unknown-benchmark-entry_decision.yaml": (DECISION, [("unknown-benchmark-entry", 17, 10)]),
+    "unknown-item_decision.yaml": (DECISION, [("unknown-item", 6, 7)]),
+    "unknown-law_decision.yaml": (DECISION, [("unknown-law", 15, 5)]),
+    "unknown-officer_decision.yaml": (DECISION, [("unknown-officer", 23, 27)]),
+    "unknown-parent-entry_benchmark.yaml": (BENCHMARK, [("unknown-parent-entry", 14, 13)]),
+    "unknown-tier_decision.yaml": (DECISION, [("unknown-tier", 18, 9)]),
+    "wrong-folder_agency-id.yaml": (AGENCY, [("wrong-folder", 2, 5)]),
+    # the decision also carries the other body's 机关代字
+    "wrong-folder_decision-other-agency.yaml": (DECISION, [("doc-no-prefix", 2, 9), ("wrong-folder", 5, 9)]),
+    "wrong-folder_decision-year.yaml": (DECISION, [("wrong-folder", 25, 13)]),
+}
+
+WARNINGS = {"doc-no-year_decision-january.yaml"}
+
+
+def test_every_invalid_file_has_an_expectation_and_every_expectation_a_file():
+    files = {path.name for path in INVALID.glob("*.yaml")}
+    assert sorted(files - set(EXPECTED)) == [], "files without an expectation"
+    assert sorted(set(EXPECTED) - files) == [], "expectations without a file"
+
+
+def test_each_file_is_named_for_the_first_code_it_expects():
+    for name, (_, problems) in EXPECTED.items():
+        code = name.split("_", 1)[0]
+        assert code in {c for c, _, _ in problems}, name
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_invalid_example_reports_exactly_the_expected_problems(name: str, project: Path):
+    target, expected = EXPECTED[name]
+    shutil.copyfile(INVALID / name, project / target)
+    problems = validate(project).problems
+    assert [(p.code, p.line, p.column) for p in problems] == expected
+    assert {p.file for p in problems} <= {target, ITEMS, PERSONNEL, BENCHMARK, DECISION, AGENCY}
+    for problem in problems:
+        assert problem.message and any("\u4e00" <= ch <= "\u9fff" for ch in problem.message), problem
+        assert problem.line >= 1 and problem.column >= 1
+    severities = {p.severity.value for p in problems if p.code == name.split("_", 1)[0]}
+    assert severities == ({"warning"} if name in WARNINGS else {"error"})
