@@ -1,0 +1,119 @@
+"""The strict loader: text stays text, and what YAML would accept silently is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import loader
+
+
+def load(text: str | bytes):
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    return loader.load_bytes(raw, "x.yaml")
+
+
+@pytest.mark.parametrize("source, value", [
+    pytest.param("v: NO", "NO", id="norway-problem"),
+    pytest.param("v: yes", "yes", id="yaml11-boolean"),
+    pytest.param("v: 010000", "010000", id="postcode-octal"),
+    pytest.param("v: 1.10", "1.10", id="version-float"),
+    pytest.param("v: 1:30", "1:30", id="sexagesimal"),
+    pytest.param("v: 0x1F", "0x1F", id="hex"),
+    pytest.param("v: 2024-01-05", "2024-01-05", id="date"),
+    pytest.param("v: 441825199001011234", "441825199001011234", id="18-digit-number"),
+    pytest.param("v: 13800138000", "13800138000", id="mobile-number"),
+    pytest.param("v: '5000'", "5000", id="quoted"),
+])
+def test_scalars_keep_the_text_that_was_typed(source: str, value: str):
+    assert load(source).data == {"v": value}
+
+
+@pytest.mark.parametrize("source", ["v:", "v: ~", "v: null"])
+def test_empty_tilde_and_null_mean_no_value(source: str):
+    assert load(source).data == {"v": None}
+
+
+def test_quoted_null_is_text():
+    assert load('v: "null"').data == {"v": "null"}
+
+
+def test_nested_structures_load_in_order():
+    assert load("a:\n  - b: 1\n    c: [x, y]\n").data == {"a": [{"b": "1", "c": ["x", "y"]}]}
+
+
+def problems(text: str | bytes) -> list[tuple[str, int, int]]:
+    return [(p.code, p.line, p.column) for p in load(text).problems]
+
+
+def test_duplicate_key_is_reported_at_the_second_occurrence_naming_the_first():
+    result = load("name: A\nother: x\nname: B\n")
+    assert result.data is None
+    assert [(p.code, p.line, p.column) for p in result.problems] == [("yaml-duplicate-key", 3, 1)]
+    assert "第 1 行" in result.problems[0].message
+
+
+def test_nested_duplicate_key_is_reported():
+    assert problems("a:\n  b: 1\n  b: 2\n") == [("yaml-duplicate-key", 3, 3)]
+
+
+def test_alias_bomb_is_refused_at_its_first_alias():
+    bomb = "a: &a [x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
+    assert problems(bomb) == [("yaml-anchor", 1, 4), ("yaml-anchor", 2, 4), ("yaml-alias", 2, 8)]
+
+
+def test_oversize_file_is_refused_before_it_is_parsed(tmp_path: Path):
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"a: " + b"x" * (10 * 1024 * 1024) + b"\n")
+    result = loader.load_file(big, "big.yaml")
+    assert [(p.code, p.line) for p in result.problems] == [("yaml-too-large", 1)]
+    assert "10.0 MB" in result.problems[0].message
+
+
+@pytest.mark.parametrize("raw, code", [
+    pytest.param(b"\xef\xbb\xbfa: 1\n", "yaml-bom", id="utf8-bom"),
+    pytest.param(b"\xff\xfea\x00:\x00", "yaml-bom", id="utf16"),
+    pytest.param("名称: 连山\n".encode("gbk"), "yaml-encoding", id="gbk"),
+    pytest.param(b"a:\n\tb: 1\n", "yaml-tab", id="tab"),
+    pytest.param("a: x\u202ey\n".encode(), "yaml-control-char", id="bidi-override"),
+    pytest.param(b"a: \x07\n", "yaml-control-char", id="bell"),
+    pytest.param(b"a: 1\n---\nb: 2\n", "yaml-multiple-documents", id="two-documents"),
+    pytest.param(b"a: !!python/object/apply:os.system [ls]\n", "yaml-tag", id="python-tag"),
+    pytest.param(b"? [a, b]\n: 1\n", "yaml-key-type", id="list-as-key"),
+    pytest.param(b"# only a comment\n", "yaml-empty", id="empty"),
+    pytest.param(b"a: 'unclosed\n", "yaml-syntax", id="unclosed-quote"),
+])
+def test_unsafe_or_ambiguous_input_is_refused(raw: bytes, code: str):
+    result = loader.load_bytes(raw, "x.yaml")
+    assert result.data is None
+    assert code in [p.code for p in result.problems]
+    assert all(p.file == "x.yaml" and p.line >= 1 for p in result.problems)
+
+
+def test_syntax_errors_are_explained_in_chinese_with_the_original():
+    (problem,) = load("a: b: c\n").problems
+    assert (problem.code, problem.line, problem.column) == ("yaml-syntax", 1, 5)
+    assert problem.message.startswith("YAML 语法错误：这里出现了多余的冒号")
+    assert "mapping values are not allowed" in problem.message
+
+
+def test_locate_finds_values_keys_and_falls_back_to_the_deepest_existing_node():
+    root = loader.compose("a:\n  b:\n    - x\n    - y\n".encode())
+    assert loader.locate(root, ("a", "b", 1)) == (4, 7)
+    assert loader.locate(root, ("a", "b"), at_key=True) == (2, 3)
+    assert loader.locate(root, ("a", "missing")) == (2, 3)
+    assert loader.locate(None, ("a",)) == (1, 1)
+
+
+def test_random_bytes_never_raise():
+    import random
+
+    generator = random.Random(20261127)
+    alphabet = [b"a", b":", b" ", b"\n", b"-", b"&", b"*", b"[", b"]", b"{", b"}", b"'", b'"', b"#", b"!",
+                b"\t", b"\xe4\xb8\xad", b"\xff", b"?", b"|", b">", b"%", b"@", b"`", b"\\"]
+    for _ in range(3000):
+        raw = b"".join(generator.choice(alphabet) for _ in range(generator.randint(0, 40)))
+        result = loader.load_bytes(raw, "fuzz.yaml")
+        assert result.data is not None or result.problems

@@ -1,0 +1,117 @@
+"""The schemas themselves: valid 2020-12, no unknown keywords, closed objects, Chinese
+titles and descriptions everywhere, and every `format` actually enforced."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from generator.schemas import FORMAT_CHECKER, KIND_SCHEMAS, SchemaSet
+
+SCHEMAS = SchemaSet()
+
+# Every keyword of JSON Schema 2020-12 (core, applicator, validation, format, meta-data,
+# unevaluated) plus our one extension, x-error (the Chinese reason shown for a pattern).
+KNOWN_KEYWORDS = {
+    "$schema", "$id", "$ref", "$defs", "$comment", "$anchor", "$dynamicRef", "$dynamicAnchor", "$vocabulary",
+    "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas", "prefixItems", "items",
+    "contains", "properties", "patternProperties", "additionalProperties", "propertyNames",
+    "unevaluatedItems", "unevaluatedProperties", "type", "enum", "const", "multipleOf", "maximum",
+    "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength", "minLength", "pattern", "maxItems",
+    "minItems", "uniqueItems", "maxContains", "minContains", "maxProperties", "minProperties", "required",
+    "dependentRequired", "format", "title", "description", "default", "deprecated", "readOnly",
+    "writeOnly", "examples", "x-error",
+}
+# keywords whose values are maps of names to schemas, not schemas
+NAMED_SCHEMAS = {"properties", "patternProperties", "$defs", "dependentSchemas"}
+
+
+def walk(node: Any, path: str = "") -> Iterator[tuple[str, dict]]:
+    if isinstance(node, dict):
+        yield path, node
+        for key, value in node.items():
+            if key in NAMED_SCHEMAS and isinstance(value, dict):
+                for name, sub in value.items():
+                    yield from walk(sub, f"{path}/{key}/{name}")
+            elif key in ("items", "not", "if", "then", "else", "additionalProperties",
+                         "unevaluatedProperties", "contains", "propertyNames"):
+                yield from walk(value, f"{path}/{key}")
+            elif key in ("allOf", "anyOf", "oneOf", "prefixItems"):
+                for index, sub in enumerate(value):
+                    yield from walk(sub, f"{path}/{key}/{index}")
+
+
+ALL = [(name, path, node) for name, doc in SCHEMAS.documents.items() for path, node in walk(doc)]
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS.documents))
+def test_schema_is_valid_json_schema_2020_12(name: str):
+    Draft202012Validator.check_schema(SCHEMAS.documents[name])
+
+
+def test_no_schema_uses_an_unknown_keyword():
+    unknown = [(name, path, key) for name, path, node in ALL for key in node if key not in KNOWN_KEYWORDS]
+    assert unknown == []
+
+
+def test_meta_check_catches_a_misspelled_keyword():
+    bad = {"type": "object", "requird": ["x"]}
+    assert [key for _, node in walk(bad) for key in node if key not in KNOWN_KEYWORDS] == ["requird"]
+
+
+def test_every_object_is_closed():
+    open_objects = [(name, path) for name, path, node in ALL
+                    if node.get("type") == "object" and "properties" in node
+                    and node.get("additionalProperties") is not False
+                    and node.get("unevaluatedProperties") is not False
+                    and not path.endswith(("/then", "/else"))
+                    and "/$defs/" + path.rsplit("/", 1)[-1] not in _REFERENCED_FROM_CLOSED]
+    assert open_objects == []
+
+
+# Parts of a discriminated record (benchmark entry kinds) are closed by the record's
+# unevaluatedProperties, which sees through $ref and if/then.
+_REFERENCED_FROM_CLOSED = {"/$defs/penalty", "/$defs/permit", "/$defs/inspection", "/$defs/coercion"}
+
+
+def test_every_property_has_a_chinese_title_and_description():
+    def chinese(text: Any) -> bool:
+        return isinstance(text, str) and any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+    missing = []
+    for name, path, node in ALL:
+        if "/if" in path:  # `if` conditions test a value; they declare no field
+            continue
+        for key, sub in node.get("properties", {}).items():
+            if sub is False:
+                continue
+            target = sub
+            if "$ref" in sub and not ("title" in sub and "description" in sub):
+                target, _ = SCHEMAS.resolve(sub["$ref"], name)
+            if not (chinese(sub.get("title", target.get("title"))) and
+                    chinese(sub.get("description", target.get("description")))):
+                missing.append((name, f"{path}/properties/{key}"))
+    assert missing == []
+
+
+def test_every_format_used_is_known_to_the_checker():
+    assert SCHEMAS.formats_used <= set(FORMAT_CHECKER.checkers)
+
+
+@pytest.mark.parametrize("fmt, good, bad", [
+    ("date", "2024-02-29", "2023-02-29"),
+    ("date", "2024-12-31", "2024/12/31"),
+    ("email", "sfj@lianshan.gov.cn", "sfj.lianshan.gov.cn"),
+    ("uri", "https://zfgs.lianshan.gov.cn/", "zfgs.lianshan.gov.cn"),
+])
+def test_each_format_is_enforced(fmt: str, good: str, bad: str):
+    validator = Draft202012Validator({"format": fmt}, format_checker=FORMAT_CHECKER)
+    assert validator.is_valid(good)
+    assert not validator.is_valid(bad)
+
+
+def test_every_record_kind_has_a_schema():
+    assert set(KIND_SCHEMAS.values()) <= set(SCHEMAS.documents)
+    assert set(KIND_SCHEMAS) == {"site", "law", "agency", "personnel", "items", "benchmark", "decision", "calendar"}
