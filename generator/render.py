@@ -24,7 +24,7 @@ TEMPLATES = FsPath(__file__).resolve().parent / "templates"
 
 # Characters that HTML or Markdown would interpret; written as numeric entities they show
 # as themselves and start no markup.
-_SPECIAL = {char: f"&#{ord(char)};" for char in "&<>\"'`*_[]()#|\\!{}~+-=:"}
+_SPECIAL = {char: f"&#{ord(char)};" for char in "&<>\"'`*_[]()#|\\!{}~"}
 _TABLE = str.maketrans({**_SPECIAL, "\n": " ", "\r": " "})
 
 

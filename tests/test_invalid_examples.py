@@ -18,6 +18,7 @@ from generator.checker import validate
 from .conftest import INVALID
 
 DECISION = "data/agencies/lsscjgj/decisions/2024/2024-012.yaml"
+SECOND_DECISION = "data/agencies/lsscjgj/decisions/2024/2024-013.yaml"
 ITEMS = "data/agencies/lsscjgj/items.yaml"
 PERSONNEL = "data/agencies/lsscjgj/personnel.yaml"
 BENCHMARK = "data/agencies/lsscjgj/benchmarks/ls-scjg-2023.yaml"
@@ -60,6 +61,8 @@ EXPECTED: dict[str, tuple[str, list[tuple[str, int, int]]]] = {
     "doc-no-year_decision-january.yaml": (DECISION, [("doc-no-year", 2, 9)]),
     # renaming the county entry leaves the decision pointing at nothing
     "duplicate-id_benchmark-entry.yaml": (BENCHMARK, [("duplicate-id", 11, 9), ("unknown-benchmark-entry", 16, 10)]),
+    # placed beside the valid decision, not over it
+    "duplicate-doc-no_decision-second.yaml": (SECOND_DECISION, [("duplicate-doc-no", 2, 9)]),
     "duplicate-item-code_items.yaml": (ITEMS, [("duplicate-item-code", 15, 11)]),
     # the second officer's number is gone, so the decision naming it is reported too
     "duplicate-cert-no_personnel.yaml": (PERSONNEL, [("unknown-officer", 22, 27), ("duplicate-cert-no", 11, 14)]),
@@ -99,7 +102,7 @@ def test_invalid_example_reports_exactly_the_expected_problems(name: str, projec
     shutil.copyfile(INVALID / name, project / target)
     problems = validate(project).problems
     assert [(p.code, p.line, p.column) for p in problems] == expected
-    assert {p.file for p in problems} <= {target, ITEMS, PERSONNEL, BENCHMARK, DECISION, AGENCY}
+    assert {p.file for p in problems} <= {target, ITEMS, PERSONNEL, BENCHMARK, DECISION, AGENCY, SECOND_DECISION}
     for problem in problems:
         assert problem.message and any("\u4e00" <= ch <= "\u9fff" for ch in problem.message), problem
         assert problem.line >= 1 and problem.column >= 1

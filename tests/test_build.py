@@ -1,0 +1,82 @@
+"""`portal build` renders a real mkdocs-material site from the data."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from generator.rules import RULE_CODES
+from generator.schemas import KIND_SCHEMAS
+
+from .conftest import INVALID
+
+DECISION = "data/agencies/lsscjgj/decisions/2024/2024-012.yaml"
+
+
+def build(cli, project: Path, *extra: str) -> tuple[int, str, str, Path]:
+    out = project / "site"
+    code, stdout, stderr = cli("build", "--root", str(project), "--out", str(out), "--today", "2026-11-27", *extra)
+    return code, stdout, stderr, out
+
+
+def test_build_writes_the_pages(cli, project: Path):
+    code, stdout, stderr, out = build(cli, project)
+    assert (code, stderr) == (0, "")
+    assert "网站已生成" in stdout
+    for page in ("index.html", "agencies/index.html", "agencies/lsscjgj/index.html", "decisions/index.html",
+                 "help/schemas/index.html", "help/rules/index.html", "404.html"):
+        assert (out / page).is_file(), page
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh"' in home
+    assert "连山壮族瑶族自治县禾丰食品有限公司" not in home  # party names only on decision lists
+    assert "连山市监罚〔2024〕12号" in home
+
+
+def test_invalid_data_builds_nothing(cli, project: Path):
+    shutil.copyfile(INVALID / "unknown-item_decision.yaml", project / DECISION)
+    code, stdout, stderr, out = build(cli, project)
+    assert code == 1
+    assert "[unknown-item]" in stderr and "未生成网站" in stderr
+    assert not out.exists()
+
+
+def test_expired_decisions_are_not_listed(cli, project: Path):
+    path = project / DECISION
+    path.write_text(path.read_text(encoding="utf-8").replace("status: 有效", "display_until: 2024-07-15\nstatus: 有效"),
+                    encoding="utf-8")
+    _, _, _, out = build(cli, project)
+    assert "连山市监罚〔2024〕12号" not in (out / "decisions/index.html").read_text(encoding="utf-8")
+
+
+def test_data_is_text_never_markup(cli, project: Path):
+    path = project / DECISION
+    hostile = "<script>alert(1)</script>[点我](javascript:alert(1)) | **粗体**"
+    text = path.read_text(encoding="utf-8").replace(
+        "title: 对连山某某食品有限公司经营超过保质期食品的行政处罚决定", f"title: '{hostile}'")
+    path.write_text(text, encoding="utf-8")
+    code, _, stderr, out = build(cli, project)
+    assert (code, stderr) == (0, "")
+    page = (out / "decisions/index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page
+    assert 'href="javascript:' not in page
+    assert "<strong>粗体" not in page
+    assert "&#60;script&#62;alert&#40;1&#41;" in page  # shown as text by the browser
+
+
+def test_nothing_is_loaded_from_another_origin(cli, project: Path):
+    _, _, _, out = build(cli, project)
+    offenders = []
+    for page in out.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for match in re.finditer(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="(https?:)?//[^"]+"', html):
+            offenders.append((page.name, match.group(0)))
+    assert offenders == []
+
+
+def test_reference_pages_cover_every_schema_and_rule_code(cli, project: Path):
+    _, _, _, out = build(cli, project)
+    schemas_page = (out / "help/schemas/index.html").read_text(encoding="utf-8")
+    rules_page = (out / "help/rules/index.html").read_text(encoding="utf-8")
+    assert [name for name in KIND_SCHEMAS.values() if name not in schemas_page] == []
+    assert [code for code in RULE_CODES if code not in rules_page] == []
