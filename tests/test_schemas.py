@@ -115,3 +115,53 @@ def test_each_format_is_enforced(fmt: str, good: str, bad: str):
 def test_every_record_kind_has_a_schema():
     assert set(KIND_SCHEMAS.values()) <= set(SCHEMAS.documents)
     assert set(KIND_SCHEMAS) == {"site", "law", "agency", "personnel", "items", "benchmark", "decision", "calendar"}
+
+
+def _documents_under(root):
+    from generator import loader
+    from generator.layout import discover
+    from generator.schemas import coerce
+
+    placements, _ = discover(root)
+    for placement in placements:
+        loaded = loader.load_file(root / placement.rel, placement.rel)
+        if loaded.data is not None:
+            yield placement.kind, placement.rel, coerce(loaded.data, SCHEMAS.shape(placement.kind))
+
+
+def test_fast_and_reference_validators_agree_on_every_fixture_and_bundled_record(tmp_path):
+    """jsonschema-rs decides validity; python-jsonschema explains. They must never disagree."""
+    import shutil
+
+    from .conftest import INVALID, REPO, VALID
+
+    roots = [REPO, VALID]
+    for case in sorted(INVALID.glob("*.yaml")):
+        root = tmp_path / case.stem
+        shutil.copytree(VALID, root)
+        from .test_invalid_examples import EXPECTED
+
+        shutil.copyfile(case, root / EXPECTED[case.name][0])
+        roots.append(root)
+    disagreements = []
+    checked = 0
+    for root in roots:
+        for kind, rel, data in _documents_under(root):
+            fast = SCHEMAS.fast_validator(kind).is_valid(data)
+            reference = SCHEMAS.validator(kind).is_valid(data)
+            checked += 1
+            if fast != reference:
+                disagreements.append((root.name, rel, fast, reference))
+    assert checked > 100
+    assert disagreements == []
+
+
+@pytest.mark.parametrize("kind, data", [
+    ("decision", {"doc_no": "x"}),
+    ("agency", {"id": "Bad Id"}),
+    ("site", {"name": "门户", "base_url": "ftp://x"}),
+    ("law", {"id": "x1", "name": "法", "level": "法律", "issuer": "全国人大", "status": "已废止", "last_article": 3}),
+])
+def test_fast_validator_rejects_what_the_reference_rejects(kind: str, data: dict):
+    assert not SCHEMAS.validator(kind).is_valid(data)
+    assert not SCHEMAS.fast_validator(kind).is_valid(data)
