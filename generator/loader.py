@@ -49,6 +49,24 @@ except ImportError as exc:  # pragma: no cover - depends on the wheel
 MAX_BYTES = 4 * 1024 * 1024
 MAX_LISTED = 5  # at most this many tab / control-character problems per file
 
+#: Every problem code the loader reports, with its summary (for the 校验规则 page and tests).
+CODES = {
+    "file-unreadable": "文件无法读取",
+    "yaml-too-large": "文件超过大小上限",
+    "yaml-bom": "文件开头有字节顺序标记（BOM）或是 UTF-16 编码",
+    "yaml-encoding": "文件不是 UTF-8 编码（例如 GBK）",
+    "yaml-tab": "含有 Tab 制表符",
+    "yaml-control-char": "含有不可见的控制字符或双向覆盖字符",
+    "yaml-syntax": "YAML 语法错误",
+    "yaml-duplicate-key": "同一映射中字段重复",
+    "yaml-anchor": "使用了锚点（&）",
+    "yaml-alias": "使用了别名（*）",
+    "yaml-tag": "使用了 YAML 标签（!! 或 !）",
+    "yaml-key-type": "字段名不是普通文字",
+    "yaml-multiple-documents": "一个文件中有多个 YAML 文档",
+    "yaml-empty": "文件没有内容",
+}
+
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
 _BOMS = {

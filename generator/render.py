@@ -156,9 +156,12 @@ def _type_label(schema: dict, item: dict | None) -> str:
 
 def rule_reference(env: jinja2.Environment) -> str:
     """The 校验规则 page, generated from the rule modules' docstrings and codes."""
+    from . import loader, schemas
+
     rules = [{"name": name, "codes": module.CODES, "doc": _docstring_markdown(inspect.getdoc(module) or "")}
              for name, module in RULES.items()]
-    return env.get_template("rules.md.j2").render(rules=rules)
+    return env.get_template("rules.md.j2").render(rules=rules, loader_codes=loader.CODES,
+                                                   schema_codes=schemas.CODES)
 
 
 def _docstring_markdown(doc: str) -> Markup:

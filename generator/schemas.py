@@ -300,6 +300,32 @@ def coerce(value: Any, shape: Shape, path: Path = (), found: list | None = None)
     return value
 
 
+#: Problem codes of schema checks: ``schema-`` + the JSON Schema keyword that failed.
+CODES = {
+    "schema-required": "缺少必填字段",
+    "schema-unknown-field": "不允许的字段（常见于字段名拼错）",
+    "schema-not-allowed": "按其他字段的取值，此处不应填写该字段",
+    "schema-type": "值的类型不对（例如数字写成了文字，或必填值为空）",
+    "schema-enum": "值不在允许的选项中",
+    "schema-const": "值与规定的取值不同",
+    "schema-pattern": "值的格式不对",
+    "schema-format": "日期、网址、邮箱等格式不对",
+    "schema-minLength": "文字过短或为空",
+    "schema-maxLength": "文字过长",
+    "schema-minItems": "列表项数过少",
+    "schema-maxItems": "列表项数过多",
+    "schema-uniqueItems": "列表中有重复项",
+    "schema-minimum": "数值小于下限",
+    "schema-exclusiveMinimum": "数值不大于下限",
+    "schema-maximum": "数值大于上限",
+    "schema-exclusiveMaximum": "数值不小于上限",
+    "schema-multipleOf": "金额超过两位小数",
+    "schema-minProperties": "映射为空",
+    "schema-anyOf": "不符合任何一种允许的写法",
+    "schema-oneOf": "不符合任何一种允许的写法，或同时符合多种",
+}
+
+
 # --- errors → problems -------------------------------------------------------------------
 
 TYPE_NAMES = {

@@ -24,3 +24,14 @@ def test_every_rule_code_has_a_failing_fixture():
     exercised = {code for _, problems in EXPECTED.values() for code, _, _ in problems}
     exercised |= {"missing-file"}  # a project without site.yaml: test_bundled_data.py
     assert sorted(set(RULE_CODES) - exercised) == []
+
+
+def test_every_loader_and_schema_code_that_can_occur_is_known():
+    """Codes reported by the loader and schema checks come from their catalogues."""
+    from generator import loader, schemas
+
+    exercised = {code for _, problems in EXPECTED.values() for code, _, _ in problems}
+    yaml_codes = {code for code in exercised if code.startswith("yaml-")}
+    schema_codes = {code for code in exercised if code.startswith("schema-")}
+    assert yaml_codes <= set(loader.CODES)
+    assert schema_codes <= set(schemas.CODES)
