@@ -17,6 +17,7 @@ import click
 from typing import Any
 
 from .checker import validate
+from .problems import has_errors
 from .reporter import render
 
 TODAY_ENV = "PORTAL_TODAY"
@@ -29,8 +30,7 @@ _primed: dict[FsPath, Any] = {}
 
 def build_site(root: FsPath, *, out: FsPath, today: datetime.date) -> int:
     result = validate(root)
-    errors = [p for p in result.problems if p.severity.value == "error"]
-    if errors:
+    if has_errors(result.problems):
         click.echo(render("text", result.problems, len(result.corpus.documents)), nl=False, err=True)
         click.echo("数据有错误，未生成网站。请先修正以上问题（portal validate 可单独检查）。", err=True)
         return 1
@@ -73,7 +73,7 @@ def on_files(files: Any, config: Any) -> Any:
     corpus = _primed.pop(root, None)
     if corpus is None:
         result = validate(root)
-        if any(p.severity.value == "error" for p in result.problems):
+        if has_errors(result.problems):
             raise PluginError("数据有错误，未生成网站：\n"
                               + render("text", result.problems, len(result.corpus.documents)))
         corpus = result.corpus

@@ -76,6 +76,7 @@ def validate(paths: tuple[FsPath, ...], output_format: str, strict: bool, root: 
     每个问题写明文件、行、列、字段和中文说明。
     """
     from .checker import validate as run
+    from .problems import has_errors
     from .reporter import render
 
     selected = _selection(paths, root)
@@ -83,8 +84,7 @@ def validate(paths: tuple[FsPath, ...], output_format: str, strict: bool, root: 
     problems = [p for p in result.problems if _selected(p.file, selected)]
     files = sum(1 for d in _data_files(root) if _selected(d, selected))
     click.echo(render(output_format, problems, files), nl=False)
-    failed = any(p.severity.value == "error" or strict for p in problems)
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if has_errors(problems, strict=strict) else 0)
 
 
 def _selection(paths: tuple[FsPath, ...], root: FsPath) -> list[str] | None:

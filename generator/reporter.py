@@ -1,7 +1,7 @@
 """Output formatters for problems ("reporters"): text for people, json for tools, github
 for workflow annotations on the changed line of a pull request.
 
-The JSON shape is fixed and documented (docs/validation.md) and tested:
+The JSON shape is fixed, documented in docs/validation.md, and tested:
 
     {"ok": bool,
      "counts": {"error": int, "warning": int, "files": int},

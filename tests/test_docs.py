@@ -26,3 +26,18 @@ def test_readme_documents_every_option_of_every_command():
 
 def test_ci_runs_the_readme_test_command():
     assert "make test" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_documented_json_shape_is_the_reporters():
+    import json
+    import re
+
+    from generator.problems import Problem
+    from generator.reporter import render
+
+    page = (REPO / "docs" / "validation.md").read_text(encoding="utf-8")
+    example = json.loads(re.search(r"```json\n(.*?)```", page, re.S).group(1))
+    actual = json.loads(render("json", [Problem("x", "信息", "a.yaml", 1, 1, ("f",))], 1))
+    assert set(example) == set(actual)
+    assert set(example["counts"]) == set(actual["counts"])
+    assert set(example["problems"][0]) == set(actual["problems"][0])
