@@ -17,7 +17,7 @@ def test_rule_module_has_codes_a_check_and_a_pass_and_fail_example(name: str):
     doc = inspect.getdoc(module) or ""
     assert module.CODES and all(code == code.lower() and " " not in code for code in module.CODES)
     assert callable(module.check)
-    assert "PASS" in doc and "FAIL" in doc, name
+    assert "通过" in doc and "不通过" in doc, name
 
 
 def test_every_rule_code_has_a_failing_fixture():

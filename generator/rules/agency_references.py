@@ -1,15 +1,14 @@
-"""Every body a record names exists: each body folder has an ``agency.yaml``, and towns that
-an item is delegated to (赋权乡镇) are bodies of level 镇级.
+"""记录中写到的执法主体都必须存在：每个主体文件夹都有 ``agency.yaml``；事项赋权的承接镇必须是镇级主体。
 
-PASS::
-
-    delegation:
-      towns: [jitian, taibao]   # both have data/agencies/<id>/agency.yaml with level: 镇级
-
-FAIL (``unknown-agency``)::
+通过::
 
     delegation:
-      towns: [jitan]            # no such body
+      towns: [jitian, taibao]   # 两个镇都有 data/agencies/<标识>/agency.yaml，层级为 镇级
+
+不通过（``unknown-agency``）::
+
+    delegation:
+      towns: [jitan]            # 没有这个主体
 """
 
 from __future__ import annotations

@@ -1,16 +1,16 @@
-"""A decision's benchmark names an existing entry, and a tier that entry defines.
+"""执法决定适用的裁量基准条目必须存在，适用的阶次必须是该条目规定了的阶次。
 
-PASS::
+通过::
 
     benchmark:
-      entry: ls-scjg-sp-001   # an entry id in some benchmark document
-      tier: 从轻处罚          # listed in that entry's tiers
+      entry: ls-scjg-sp-001   # 某个基准文件中的条目标识
+      tier: 从轻处罚          # 该条目的阶次之一
 
-FAIL (``unknown-benchmark-entry``, ``unknown-tier``)::
+不通过（``unknown-benchmark-entry``、``unknown-tier``）::
 
     benchmark:
       entry: ls-scjg-sp-999
-      tier: 从重处罚          # the entry has no 从重处罚 tier
+      tier: 从重处罚          # 该条目没有从重处罚阶次
 """
 
 from __future__ import annotations

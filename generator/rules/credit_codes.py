@@ -1,12 +1,11 @@
-"""统一社会信用代码 pass the GB 32100-2015 check.
+"""统一社会信用代码必须通过 GB 32100-2015 校验。
 
-The 18th character is a check character computed from the first 17 (MOD 31 over the
-charset 0-9 A-H J-N P-R T U W X Y). A mistyped character is caught here before it is
-published next to an enterprise's name.
+第 18 位是由前 17 位计算出的校验码（字符集 0-9、A-H、J-N、P-R、T、U、W、X、Y，模 31）。
+输错一位的代码会在发布到企业名称旁边之前被发现。
 
-PASS: ``credit_code: "91441825MA4W2G6Y8B"`` (check character correct)
+通过：``credit_code: "91441825MA4W2G6Y8W"``（校验码正确）
 
-FAIL (``credit-code-checksum``): the same code with its last character changed.
+不通过（``credit-code-checksum``）：把同一代码的最后一位改成 X。
 """
 
 from __future__ import annotations

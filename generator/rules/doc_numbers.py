@@ -1,19 +1,19 @@
-"""Document numbers (文书号 / 文号) have the prescribed form; a decision's year and 机关代字 fit.
+"""文书号（文号）的写法符合规定；执法决定的年份和机关代字要对得上。
 
-GB/T 9704-2012 §7.2.4: 机关代字 + 年份 in 六角括号〔〕 + 序号 (no 第, no zero padding) + 号.
-A decision's number carries the year it was decided and one of the deciding body's
-``doc_prefixes`` (listed in its agency.yaml).
+GB/T 9704-2012 第 7.2.4 条：机关代字 + 六角括号〔〕内的年份 + 序号（不加“第”，不补零）+ 号。
+执法决定的文书号使用作出决定当年的年份，机关代字是作出决定的主体在 agency.yaml 的
+``doc_prefixes`` 中登记的代字之一。
 
-PASS::
+通过::
 
     doc_no: 连山市监罚〔2024〕12号
     decided_on: 2024-04-10
 
-FAIL::
+不通过::
 
     doc_no: 连山市监罚[2024]012号    # doc-no-form
-    doc_no: 连山市监罚〔2023〕12号    # doc-no-year (decided 2024-04; only a warning in January)
-    doc_no: 连山综执罚〔2024〕12号    # doc-no-prefix (not lsscjgj's 机关代字)
+    doc_no: 连山市监罚〔2023〕12号    # doc-no-year（2024 年 4 月作出；一月作出的只提示警告）
+    doc_no: 连山综执罚〔2024〕12号    # doc-no-prefix（不是 lsscjgj 的机关代字）
 """
 
 from __future__ import annotations

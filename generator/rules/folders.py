@@ -1,19 +1,18 @@
-"""A record lives in the folder of the body it names, and files are named for their ids.
+"""记录必须放在它所写执法主体的文件夹中，文件名与标识一致。
 
-Together with CODEOWNERS (each body's folder → its reviewers) this means a body can only
-publish in its own name: a decision by 县市场监管局 must sit under
-``data/agencies/lsscjgj/`` and say ``agency: lsscjgj``. Decisions sit in the folder of the
-year they were decided; law and benchmark files are named after their ``id``.
+与 CODEOWNERS（每个主体文件夹对应其审核人）配合，一个主体只能以自己的名义发布：县市场监管局的
+执法决定必须放在 ``data/agencies/lsscjgj/`` 下，并写 ``agency: lsscjgj``。执法决定放在作出决定
+当年的年份文件夹中；法律法规和裁量基准文件以其 ``id`` 命名。
 
-PASS (``data/agencies/lsscjgj/decisions/2024/2024-012.yaml``)::
+通过（``data/agencies/lsscjgj/decisions/2024/2024-012.yaml``）::
 
     agency: lsscjgj
     decided_on: 2024-04-10
 
-FAIL (``wrong-folder``)::
+不通过（``wrong-folder``）::
 
-    agency: lscgzf          # the folder is lsscjgj
-    decided_on: 2023-12-28  # the folder is 2024
+    agency: lscgzf          # 文件夹是 lsscjgj
+    decided_on: 2023-12-28  # 文件夹是 2024
 """
 
 from __future__ import annotations

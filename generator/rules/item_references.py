@@ -1,15 +1,15 @@
-"""Decisions and county benchmark entries name an item of their own body's list.
+"""执法决定和本县裁量基准条目引用的事项必须在本主体的事项清单中。
 
-An item is a body's own when it is in that body's ``items.yaml``. A town exercising a
-delegated power lists the item in its own ``items.yaml`` too.
+事项在本主体 ``items.yaml`` 中登记才算本主体的事项；镇人民政府行使赋权事项，也要在自己的
+``items.yaml`` 中登记该事项。
 
-PASS (decision of lsscjgj)::
+通过（lsscjgj 的决定）::
 
-    item: 441825-SCJG-CF-0001   # in data/agencies/lsscjgj/items.yaml
+    item: 441825-SCJG-CF-0001   # 在 data/agencies/lsscjgj/items.yaml 中
 
-FAIL (``unknown-item``)::
+不通过（``unknown-item``）::
 
-    item: 441825-SCJG-CF-9999   # in no items.yaml, or only in another body's
+    item: 441825-SCJG-CF-9999   # 不在任何清单中，或只在其他主体的清单中
 """
 
 from __future__ import annotations

@@ -1,23 +1,21 @@
-"""Every citation is parsed and resolved against the law registry (``data/laws/``).
+"""每条法律依据都要能识别，并能在法律法规库（``data/laws/``）中找到。
 
-Citations are written the way departments write them; Chinese numerals are normalised. A
-citation names a law by its full name (or a short name the registry lists under
-``aliases``). The law must be in the registry and not repealed, and every article cited
-must exist (no higher than the law's ``last_article``).
+按部门的惯常写法书写，中文数字会换算成序号。法律法规用全称（或法规库 ``aliases`` 中登记的简称），
+必须在法规库中、没有废止，引用的条文不能超过该法律法规的最后一条（``last_article``）。
 
-PASS::
+通过::
 
     basis:
       - 《中华人民共和国行政处罚法》第三十三条第二款
       - 《中华人民共和国食品安全法》第三十四条第（十）项、第一百二十四条第一款第（五）项
 
-FAIL::
+不通过::
 
     basis:
-      - 中华人民共和国行政处罚法第三十三条         # citation-syntax: no 《》
-      - 《中华人民共和国食品卫生法》第四十条        # repealed-law (废止 2009-06-01)
-      - 《中华人民共和国行政处罚法》第九十条        # unknown-article (the law ends at 第八十六条)
-      - 《中华人民共和国行政执法法》第一条          # unknown-law
+      - 中华人民共和国行政处罚法第三十三条         # citation-syntax：没有书名号
+      - 《中华人民共和国食品卫生法》第四十条        # repealed-law：2009-06-01 废止
+      - 《中华人民共和国行政处罚法》第九十条        # unknown-article：该法共八十六条
+      - 《中华人民共和国行政执法法》第一条          # unknown-law：法规库中没有
 """
 
 from __future__ import annotations

@@ -1,14 +1,13 @@
-"""Every officer a decision names is on a body's list of certified personnel.
+"""执法决定写明的每名执法人员都必须在某个执法人员名单中。
 
-Whether the certificate is valid on the decision date and belongs to the deciding body is
-a legal rule of its own (《行政处罚法》第四十二条); this rule only makes sure the number
-refers to someone.
+证件在决定日期是否有效、是否属于作出决定的主体，是另一条法律规则（《行政处罚法》第四十二条）；
+本规则只确认证号确有其人。
 
-PASS::
+通过::
 
-    officers: ["44182501001", "44182501002"]   # both in some personnel.yaml
+    officers: ["44182501001", "44182501002"]   # 都在某个 personnel.yaml 中
 
-FAIL (``unknown-officer``)::
+不通过（``unknown-officer``）::
 
     officers: ["44182501001", "44182509999"]
 """

@@ -1,16 +1,15 @@
-"""A county benchmark entry that refines an upstream one names an existing upstream entry.
+"""本县细化的基准条目所依据的上级条目必须存在，且是同类的省、市条目。
 
-国办发〔2022〕27号: a county refines the province's or city's benchmark; it does not create
-its own from nothing. ``parent`` must be an entry of a province or city document
-(``data/upstream/benchmarks/``) of the same kind.
+依据国办发〔2022〕27号，县级在上级基准的范围内细化量化，而不是另起炉灶。``parent`` 必须指向
+``data/upstream/benchmarks/`` 中同一类别的条目。
 
-PASS::
+通过::
 
     - id: ls-scjg-sp-001
       kind: 行政处罚
-      parent: gd-scjg-sp-001   # in data/upstream/benchmarks/
+      parent: gd-scjg-sp-001   # 在 data/upstream/benchmarks/ 中
 
-FAIL (``unknown-parent-entry``)::
+不通过（``unknown-parent-entry``）::
 
     - id: ls-scjg-sp-001
       kind: 行政处罚

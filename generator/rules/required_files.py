@@ -1,9 +1,8 @@
-"""The project has the files every site needs: ``data/site.yaml`` (identity, base URL,
-footer) and at least one enforcement body.
+"""项目必须有每个网站都需要的文件：``data/site.yaml``（门户名称、网址、页脚标识）和至少一个执法主体。
 
-PASS: ``data/site.yaml`` and ``data/agencies/<id>/agency.yaml`` exist.
+通过：``data/site.yaml`` 和 ``data/agencies/<主体>/agency.yaml`` 都存在。
 
-FAIL (``missing-file``): a ``data/`` folder without ``site.yaml``.
+不通过（``missing-file``）：``data/`` 文件夹中没有 ``site.yaml``。
 """
 
 from __future__ import annotations

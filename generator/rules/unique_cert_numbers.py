@@ -1,15 +1,14 @@
-"""Enforcement certificate numbers (执法证号) are unique.
+"""执法证号不能重复。
 
-A decision names its officers by certificate number, and the public list of officers is
-checked by it; one number must mean one person.
+执法决定用执法证号指明承办人员，公开的人员名单也以证号核对：一个证号只能对应一个人。
 
-PASS::
+通过::
 
     officers:
       - {name: 李文华, cert_no: "44182501001", ...}
       - {name: 黄志明, cert_no: "44182501002", ...}
 
-FAIL (``duplicate-cert-no``)::
+不通过（``duplicate-cert-no``）::
 
     officers:
       - {name: 李文华, cert_no: "44182501001", ...}

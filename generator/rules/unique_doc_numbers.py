@@ -1,10 +1,10 @@
-"""Decision document numbers (文书号) are unique.
+"""执法决定的文书号不能重复。
 
-Every decision page and its QR code (一案一码) is addressed by its 文书号.
+每个决定的页面和二维码（一案一码）都以文书号为准。
 
-PASS: two decision files with 连山市监罚〔2024〕12号 and 连山市监罚〔2024〕13号.
+通过：两个决定文件分别是 连山市监罚〔2024〕12号 和 连山市监罚〔2024〕13号。
 
-FAIL (``duplicate-doc-no``): a second decision file also numbered 连山市监罚〔2024〕12号.
+不通过（``duplicate-doc-no``）：又一个决定文件也写 连山市监罚〔2024〕12号。
 """
 
 from __future__ import annotations

@@ -1,15 +1,14 @@
-"""Benchmark documents and benchmark entries have unique ids.
+"""裁量基准文件和基准条目的标识不能重复。
 
-Decisions cite a benchmark entry by its id alone, so an id must name one entry in the whole
-county, across upstream (province / city) and county documents.
+执法决定只用条目标识引用裁量基准，所以一个标识在全县（包括省、市上级基准和本县基准）只能指向一个条目。
 
-PASS::
+通过::
 
     entries:
       - id: ls-scjg-sp-001
       - id: ls-scjg-sp-002
 
-FAIL (``duplicate-id``)::
+不通过（``duplicate-id``）::
 
     entries:
       - id: ls-scjg-sp-001

@@ -1,15 +1,14 @@
-"""Enforcement item codes (基本编码) are unique in the county.
+"""执法事项编码（基本编码）在全县唯一。
 
-Decisions and benchmark entries name an item by its code; two items with one code would
-make both references ambiguous.
+执法决定和裁量基准条目都用编码引用事项，两个事项同一编码会让引用含糊不清。
 
-PASS::
+通过::
 
     items:
       - code: 441825-SCJG-CF-0001
       - code: 441825-SCJG-CF-0002
 
-FAIL (``duplicate-item-code``)::
+不通过（``duplicate-item-code``）::
 
     items:
       - code: 441825-SCJG-CF-0001
