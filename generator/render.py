@@ -172,7 +172,7 @@ def _docstring_markdown(doc: str) -> Markup:
     while index < len(lines):
         line = lines[index]
         if line.rstrip().endswith("::"):
-            out.append(line.rstrip()[:-1].rstrip() + ("：" if not line.rstrip()[:-2].endswith("：") else ""))
+            out.append(line.rstrip()[:-2].rstrip().replace("``", "`") + "：")
             index += 1
             block: list[str] = []
             while index < len(lines) and (not lines[index].strip() or lines[index].startswith("    ")):
