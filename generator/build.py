@@ -58,7 +58,9 @@ def serve_site(root: FsPath, *, today: datetime.date, dev_addr: str) -> int:
     from mkdocs.commands.serve import serve
 
     os.environ[TODAY_ENV] = today.isoformat()
-    serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True, hooks=[str(HOOK)])
+    # data/ is watched whatever the project's mkdocs.yml says: editing a record must show.
+    serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True, hooks=[str(HOOK)],
+          watch=[str(root / "data"), str(root / "schemas")] if (root / "schemas").is_dir() else [str(root / "data")])
     return 0
 
 
