@@ -47,6 +47,9 @@ except ImportError as exc:  # pragma: no cover - depends on the wheel
 #: A market-regulation bureau's 权责清单 has ~1,500 items (~1.5 MB of YAML); 4 MiB leaves
 #: room while refusing dumps and accidents long before they cost time or memory.
 MAX_BYTES = 4 * 1024 * 1024
+#: Records nest a few levels deep (benchmark → entries → tiers → fines); anything deeper is
+#: an attack or an accident, and would exhaust Python's recursion in later stages.
+MAX_DEPTH = 32
 MAX_LISTED = 5  # at most this many tab / control-character problems per file
 
 #: Every problem code the loader reports, with its summary (for the 校验规则 page and tests).
@@ -65,6 +68,7 @@ CODES = {
     "yaml-key-type": "字段名不是普通文字",
     "yaml-multiple-documents": "一个文件中有多个 YAML 文档",
     "yaml-empty": "文件没有内容",
+    "yaml-too-deep": "嵌套层数过多",
 }
 
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -247,6 +251,10 @@ def _parse(raw: bytes, display: str) -> Loaded:
                 else:
                     container.append(value)
             if cls is not ScalarEvent:
+                if len(stack) >= MAX_DEPTH:
+                    raise _Refused(_problem_at(
+                        "yaml-too-deep", f"嵌套超过 {MAX_DEPTH} 层，数据文件不需要这么深的结构，请检查缩进或括号。",
+                        display, event.start_mark))
                 stack.append([value, _NO_KEY, {}])
     except _Refused as refused:
         return Loaded(None, problems + [refused.problem])
@@ -287,6 +295,7 @@ _SYNTAX_HINTS = [
     ("while scanning a quoted scalar", "引号没有闭合：请检查成对的引号。"),
     ("expected a single document", "一个文件只能有一个 YAML 文档。"),
     ("found a tab character", "含有 Tab 制表符，请改用空格。"),
+    ("exceeded maximum nesting depth", "嵌套层数过多，请检查方括号或花括号。"),
 ]
 
 

@@ -22,7 +22,9 @@ def _text(problems: Sequence[Problem], files: int) -> str:
         where = f"{p.file}:{p.line}:{p.column}"
         field = f"{p.field_path}：" if p.path else ""
         source = f"（依据：{p.source}）" if p.source else ""
-        lines.append(f"{where}: {p.severity.label} [{p.code}] {field}{p.message}{source}")
+        line = f"{where}: {p.severity.label} [{p.code}] {field}{p.message}{source}"
+        # one problem per line, whatever a key or value in the data contains
+        lines.append(line.replace("\r", "\\r").replace("\n", "\\n"))
     errors = sum(p.severity is ERROR for p in problems)
     warnings = sum(p.severity is WARNING for p in problems)
     if problems:

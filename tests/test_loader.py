@@ -83,6 +83,9 @@ def test_oversize_file_is_refused_before_it_is_parsed(tmp_path: Path):
     pytest.param(b"a: !!python/object/apply:os.system [ls]\n", "yaml-tag", id="python-tag"),
     pytest.param(b"? [a, b]\n: 1\n", "yaml-key-type", id="list-as-key"),
     pytest.param(b"# only a comment\n", "yaml-empty", id="empty"),
+    pytest.param(b"a: " + b"[" * 999 + b"]" * 999 + b"\n", "yaml-too-deep", id="deep-flow"),
+    pytest.param("\n".join("  " * i + f"k{i}:" for i in range(1500)).encode() + b" v\n", "yaml-too-deep",
+                 id="deep-block"),
     pytest.param(b"a: 'unclosed\n", "yaml-syntax", id="unclosed-quote"),
 ])
 def test_unsafe_or_ambiguous_input_is_refused(raw: bytes, code: str):
