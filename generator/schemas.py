@@ -357,6 +357,7 @@ class Explainer:
 
     def __init__(self, schemas: SchemaSet, kind: str):
         self.schemas = schemas
+        self.name = KIND_SCHEMAS[kind]
         self.shape = schemas.shape(kind)
 
     def shape_at(self, path: Path) -> Shape | None:
@@ -392,9 +393,11 @@ class Explainer:
                 yield Problem("schema-unknown-field", self._unknown(key, path), file, path=path + (key,),
                               at_key=True)
             return
+        because = self._condition(error)
         if validator is None:  # a `false` subschema: the field must not be there at all
             path = _false_schema_path(error, path, root)
-            yield Problem("schema-not-allowed", f"{self.title(path)}：此处不允许填写该字段，请删除。", file,
+            reason = f"{because}，" if because else "此处"
+            yield Problem("schema-not-allowed", f"{self.title(path)}：{reason}不应填写该字段，请删除。", file,
                           path=path, at_key=True)
             return
         if validator == "required":
@@ -403,9 +406,50 @@ class Explainer:
                 child = path + (missing,)
                 shape = self.shape_at(child)
                 name = f"「{shape.title}」" if shape and shape.title else ""
-                yield Problem("schema-required", f"缺少必填字段 {missing}{name}。", file, path=path)
+                reason = f"（{because}，必须填写）" if because else ""
+                yield Problem("schema-required", f"缺少必填字段 {missing}{name}{reason}。", file, path=path)
                 return
         yield Problem(code, message, file, path=path)
+
+    def _condition(self, error: ValidationError) -> str | None:
+        """For an error inside if/then/else, the condition in words: “当事人类别为自然人时”."""
+        keys = list(error.schema_path)
+        branch = next((i for i in range(len(keys) - 1, -1, -1) if keys[i] in ("then", "else")), None)
+        if branch is None:
+            return None
+        node: Any = self.schemas.documents[self.name]
+        base = self.name
+        for key in keys[:branch]:
+            # jsonschema sometimes names a $ref in the path and sometimes steps through it
+            while key == "$ref" or (isinstance(node, dict) and key not in node and "$ref" in node):
+                node, base = self.schemas.resolve(node["$ref"], base)
+                if key == "$ref":
+                    break
+            if key == "$ref":
+                continue
+            try:
+                node = node[key]
+            except (KeyError, IndexError, TypeError):
+                return None
+        condition = node.get("if", {}) if isinstance(node, dict) else {}
+        parts = []
+        for field_name, rule in condition.get("properties", {}).items():
+            if isinstance(rule, dict) and "const" in rule:
+                title = node.get("properties", {}).get(field_name, {}).get("title") or self._field_title(
+                    error, field_name)
+                value = rule["const"]
+                value = "true" if value is True else "false" if value is False else value
+                parts.append(f"{title}为{value}")
+        if not parts:
+            return None
+        joined = "、".join(parts)
+        return f"{joined}时" if keys[branch] == "then" else f"{joined}以外时"
+
+    def _field_title(self, error: ValidationError, field_name: str) -> str:
+        shape = self.shape_at(tuple(error.absolute_path) + (field_name,))
+        if shape is None:
+            shape = self.shape_at(tuple(error.absolute_path)[:-1] + (field_name,))
+        return f"「{shape.title}」" if shape and shape.title else field_name
 
     def _unknown(self, key: str, path: Path) -> str:
         shape = self.shape_at(path)

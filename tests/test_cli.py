@@ -157,3 +157,13 @@ def test_mutated_records_never_crash_the_pipeline(project: Path):
         (project / DECISION).write_text("\n".join(lines) + "\n", encoding="utf-8")
         result = validate(project)  # an InternalError would fail the test here
         assert all(p.line >= 1 and p.column >= 1 and p.message for p in result.problems)
+
+
+def test_conditional_rules_say_which_value_made_them_apply(cli, project: Path):
+    shutil.copyfile(INVALID / "schema-not-allowed_decision-person-credit-code.yaml", project / DECISION)
+    _, out, _ = cli("validate", "--root", str(project))
+    assert (f"{DECISION}:11:3: 错误 [schema-not-allowed] party.credit_code：「统一社会信用代码」："
+            "「当事人类别」为自然人时，不应填写该字段，请删除。") in out.splitlines()
+    shutil.copyfile(INVALID / "schema-required_decision-withdrawn-without-notice.yaml", project / DECISION)
+    _, out, _ = cli("validate", "--root", str(project))
+    assert "缺少必填字段 withdrawal「撤回信息」（「状态」为已撤回时，必须填写）。" in out
