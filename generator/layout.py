@@ -76,6 +76,10 @@ def discover(root: FsPath) -> tuple[list[Placement], list[Problem]]:
         inner = path.relative_to(data).as_posix()
         if _IGNORED.search(inner):
             continue
+        if path.is_symlink():
+            # A link could make CI read (and quote) a file outside the repository.
+            problems.append(Problem("file-symlink", "数据文件不能是符号链接，请换成普通文件。", rel, 1, 1))
+            continue
         placement = place(inner, rel)
         if placement is not None:
             placements.append(placement)

@@ -55,6 +55,7 @@ MAX_LISTED = 5  # at most this many tab / control-character problems per file
 #: Every problem code the loader reports, with its summary (for the 校验规则 page and tests).
 CODES = {
     "file-unreadable": "文件无法读取",
+    "file-symlink": "数据文件是符号链接",
     "yaml-too-large": "文件超过大小上限",
     "yaml-bom": "文件开头有字节顺序标记（BOM）或是 UTF-16 编码",
     "yaml-encoding": "文件不是 UTF-8 编码（例如 GBK）",

@@ -167,3 +167,13 @@ def test_conditional_rules_say_which_value_made_them_apply(cli, project: Path):
     shutil.copyfile(INVALID / "schema-required_decision-withdrawn-without-notice.yaml", project / DECISION)
     _, out, _ = cli("validate", "--root", str(project))
     assert "缺少必填字段 withdrawal「撤回信息」（「状态」为已撤回时，必须填写）。" in out
+
+
+def test_a_symlink_in_data_is_refused_not_followed(cli, project: Path, tmp_path: Path):
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("password: hunter2\n", encoding="utf-8")
+    (project / "data/agencies/lsscjgj/decisions/2024/2024-099.yaml").symlink_to(secret)
+    code, out, _ = cli("validate", "--root", str(project))
+    assert code == 1
+    assert "data/agencies/lsscjgj/decisions/2024/2024-099.yaml:1:1: 错误 [file-symlink]" in out
+    assert "hunter2" not in out
