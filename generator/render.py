@@ -80,7 +80,7 @@ def pages(corpus: Corpus, today: datetime.date, schemas: SchemaSet | None = None
 
     out: dict[str, str] = {}
     out["index.md"] = env.get_template("index.md.j2").render(
-        **base, agencies=agencies, latest=shown[:10],
+        **base, agencies=agencies, latest=shown[:10], names={a["id"]: a["short_name"] for a in agencies},
         counts={"agencies": len(agencies), "officers": len(corpus.officers), "items": len(corpus.items),
                 "entries": len(corpus.entries), "decisions": len(shown)})
     out["agencies/index.md"] = env.get_template("agencies.md.j2").render(**base, agencies=agencies)

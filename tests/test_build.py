@@ -32,6 +32,10 @@ def test_build_writes_the_pages(cli, project: Path):
     assert '<html lang="zh"' in home
     assert "连山壮族瑶族自治县禾丰食品有限公司" not in home  # party names only on decision lists
     assert "连山市监罚〔2024〕12号" in home
+    # the counts row: 2 bodies, 2 officers, 1 item, 2 benchmark entries, 1 decision on display
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", home)
+    assert cells[:5] == ["2", "2", "1", "2", "1"]
+    assert "县市场监管局" in home  # bodies are named, not shown by their ids
 
 
 def test_invalid_data_builds_nothing(cli, project: Path):
