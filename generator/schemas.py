@@ -489,29 +489,28 @@ class Explainer:
             return f"{name}的值{describe(value)}格式不正确：{reason}。"
         if validator == "format":
             return f"{name}的值{describe(value)}不是有效的{FORMAT_NAMES.get(expected, expected)}。"
-        if validator == "minLength":
-            return f"{name}不能为空。" if value == "" else f"{name}至少需要 {expected} 个字符。"
-        if validator == "maxLength":
-            return f"{name}最多 {expected} 个字符。"
-        if validator == "minItems":
-            return f"{name}至少需要 {expected} 项。"
-        if validator == "maxItems":
-            return f"{name}最多 {expected} 项。"
-        if validator == "uniqueItems":
-            return f"{name}中有重复的项，请删除重复项。"
-        if validator in ("minimum", "exclusiveMinimum"):
-            op = "不能小于" if validator == "minimum" else "必须大于"
-            return f"{name}{op} {expected}，实际是 {value}。"
-        if validator in ("maximum", "exclusiveMaximum"):
-            op = "不能大于" if validator == "maximum" else "必须小于"
-            return f"{name}{op} {expected}，实际是 {value}。"
-        if validator == "multipleOf":
-            return f"{name}最多保留两位小数（精确到分），实际是 {value}。"
-        if validator == "minProperties":
-            return f"{name}不能为空，至少填写一项。"
+        if validator == "minLength" and value == "":
+            return f"{name}不能为空。"
+        if validator in _BOUNDS:
+            return f"{name}{_BOUNDS[validator]} {expected}，实际是 {value}。"
+        if validator in _TEMPLATES:
+            return _TEMPLATES[validator].format(name=name, expected=expected, value=value)
         if validator in ("anyOf", "oneOf"):
             return f"{name}不符合任何一种允许的写法，请对照字段说明填写。"
         return f"{name}不符合数据规范（{error.message}）。"
+
+
+_BOUNDS = {"minimum": "不能小于", "exclusiveMinimum": "必须大于",
+           "maximum": "不能大于", "exclusiveMaximum": "必须小于"}
+_TEMPLATES = {
+    "minLength": "{name}至少需要 {expected} 个字符。",
+    "maxLength": "{name}最多 {expected} 个字符。",
+    "minItems": "{name}至少需要 {expected} 项。",
+    "maxItems": "{name}最多 {expected} 项。",
+    "uniqueItems": "{name}中有重复的项，请删除重复项。",
+    "multipleOf": "{name}最多保留两位小数（精确到分），实际是 {value}。",
+    "minProperties": "{name}不能为空，至少填写一项。",
+}
 
 
 def _false_schema_path(error: ValidationError, path: Path, root: Any) -> Path:
@@ -549,5 +548,10 @@ def iter_schema_problems(schemas: SchemaSet, kind: str, data: Any, file: str) ->
     if schemas.fast_validator(kind).is_valid(data):
         return
     explainer = Explainer(schemas, kind)
+    said: set[tuple] = set()
     for error in schemas.validator(kind).iter_errors(data):
-        yield from explainer.problems(error, file, data)
+        for problem in explainer.problems(error, file, data):
+            # one empty text breaks minLength and pattern alike: say it once
+            if (problem.path, problem.message) not in said:
+                said.add((problem.path, problem.message))
+                yield problem

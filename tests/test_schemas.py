@@ -165,3 +165,34 @@ def test_fast_and_reference_validators_agree_on_every_fixture_and_bundled_record
 def test_fast_validator_rejects_what_the_reference_rejects(kind: str, data: dict):
     assert not SCHEMAS.validator(kind).is_valid(data)
     assert not SCHEMAS.fast_validator(kind).is_valid(data)
+
+
+LAW = {"id": "x-fa", "name": "某法", "level": "法律", "issuer": "全国人民代表大会常务委员会",
+       "status": "现行有效", "last_article": 10}
+
+
+@pytest.mark.parametrize("change, expected", [
+    ({"last_article": 0}, ("schema-minimum", "「最后一条」不能小于 1，实际是 0。")),
+    ({"aliases": []}, ("schema-minItems", "「简称」至少需要 1 项。")),
+    ({"name": ""}, ("schema-minLength", "「名称」不能为空。")),
+    ({"name": "   "}, ("schema-pattern", "「名称」不能为空。")),
+    ({"level": "法规"}, ("schema-enum", "「效力级别」的值“法规”不在允许范围内，应为：法律、行政法规、部门规章、地方性法规、"
+                                      "地方政府规章、规范性文件。")),
+    ({"last_article": "八十六"}, ("schema-type", "「最后一条」应为整数，实际是“八十六”（只写阿拉伯数字，不要加单位、逗号或引号）。")),
+    ({"effective_from": "2021/07/15"}, ("schema-format", "「施行日期」的值“2021/07/15”不是有效的日期（YYYY-MM-DD，且须是真实存在的日期）。")),
+    ({"articles": [{"no": 1}]}, ("schema-required", "缺少必填字段 text「条文内容」。")),
+])
+def test_schema_messages_name_the_field_by_its_chinese_title(change: dict, expected: tuple):
+    from generator.schemas import iter_schema_problems
+
+    problems = list(iter_schema_problems(SCHEMAS, "law", {**LAW, **change}, "data/laws/x-fa.yaml"))
+    assert [(p.code, p.message) for p in problems] == [expected]
+
+
+def test_money_allows_at_most_two_decimals():
+    from generator.schemas import coerce, iter_schema_problems
+
+    decision = {"outcome": coerce({"fine": "100.005"}, SCHEMAS.shape("decision").props["outcome"])}
+    messages = [p.message for p in iter_schema_problems(SCHEMAS, "decision", decision, "x.yaml")
+                if p.code == "schema-multipleOf"]
+    assert messages == ["「罚款金额（元）」最多保留两位小数（精确到分），实际是 100.005。"]
