@@ -8,7 +8,7 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path as FsPath
-from typing import Iterable
+from collections.abc import Iterable
 
 from . import loader
 from .corpus import Corpus, Document

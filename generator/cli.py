@@ -10,7 +10,8 @@ import datetime
 import functools
 import sys
 from pathlib import Path as FsPath
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 import click
 

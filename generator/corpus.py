@@ -12,7 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path as FsPath
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 from .layout import Placement
 from .problems import Path

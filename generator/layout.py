@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path as FsPath
-from typing import Iterator
+from collections.abc import Iterator
 
 from .problems import Problem
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Iterable
+from collections.abc import Iterable
 
 Path = tuple[str | int, ...]
 

@@ -11,7 +11,7 @@ The JSON shape is fixed, documented in docs/validation.md, and tested:
 from __future__ import annotations
 
 import json
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from .problems import ERROR, WARNING, Problem
 

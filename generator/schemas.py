@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path as FsPath
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 import jsonschema
 import jsonschema_rs
@@ -92,8 +93,8 @@ class Shape:
     """What a schema allows at one place, merged over $ref / allOf / anyOf / if-then-else."""
 
     types: set[str] = field(default_factory=set)
-    props: dict[str, "Shape"] = field(default_factory=dict)
-    items: "Shape | None" = None
+    props: dict[str, Shape] = field(default_factory=dict)
+    items: Shape | None = None
     title: str | None = None
     defn: str | None = None  # name of the common $def this place uses, e.g. "citation"
 

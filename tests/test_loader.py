@@ -103,7 +103,7 @@ def test_syntax_errors_are_explained_in_chinese_with_the_original():
 
 
 def test_locate_finds_values_keys_and_falls_back_to_the_deepest_existing_node():
-    root = loader.compose("a:\n  b:\n    - x\n    - y\n".encode())
+    root = loader.compose(b"a:\n  b:\n    - x\n    - y\n")
     assert loader.locate(root, ("a", "b", 1)) == (4, 7)
     assert loader.locate(root, ("a", "b"), at_key=True) == (2, 3)
     assert loader.locate(root, ("a", "missing")) == (2, 3)

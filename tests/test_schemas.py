@@ -3,7 +3,8 @@ titles and descriptions everywhere, and every `format` actually enforced."""
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 import pytest
 from jsonschema import Draft202012Validator

@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..corpus import Corpus
 from ..problems import Problem

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..corpus import Corpus
 from ..identifiers import USCC_CHARSET, uscc_check_char

@@ -18,7 +18,7 @@ GB/T 9704-2012 第 7.2.4 条：机关代字 + 六角括号〔〕内的年份 + �
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..corpus import Corpus
 from ..identifiers import doc_no_advice, parse_doc_no
@@ -47,11 +47,13 @@ def check(corpus: Corpus) -> Iterator[Problem]:
             # old year; that is worth a look, not a block.
             january = decided[5:7] == "01" and parsed.year == int(decided[:4]) - 1
             yield Problem("doc-no-year", f"文书号年份是 {parsed.year}，但决定日期是 {decided}；"
-                          "文书号应使用作出决定当年的年份" + ("（年初跨年编号的，请核对后确认）。" if january else "。"),
+                          "文书号应使用作出决定当年的年份"
+                          + ("（年初跨年编号的，请核对后确认）。" if january else "。"),
                           document.file, path=path, source=SOURCE, severity=WARNING if january else ERROR)
         agency = corpus.agency(document.get("agency"))
         prefixes = agency.get("doc_prefixes") if agency else None
         if isinstance(prefixes, list) and prefixes and parsed.prefix not in prefixes:
             yield Problem("doc-no-prefix", f"机关代字“{parsed.prefix}”不是本主体登记的代字"
-                          f"（{'、'.join(map(str, prefixes))}）。如确需新增代字，请先在 agency.yaml 的 doc_prefixes 中登记。",
+                          f"（{'、'.join(map(str, prefixes))}）。"
+                          "如确需新增代字，请先在 agency.yaml 的 doc_prefixes 中登记。",
                           document.file, path=path, source=SOURCE)

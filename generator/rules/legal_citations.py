@@ -21,7 +21,7 @@
 from __future__ import annotations
 
 import difflib
-from typing import Iterator
+from collections.abc import Iterator
 
 from .. import citations
 from ..corpus import Corpus
@@ -83,5 +83,9 @@ def check(corpus: Corpus) -> Iterator[Problem]:
                 yield Problem(
                     "unknown-article",
                     f"《{law.get('name')}》只有 {last} 条（最后一条是第{to_chinese(last)}条），"
-                    f"没有第{to_chinese(article.number) if article.number < 10000 else article.number}条。请核对条文序号。",
+                    f"没有第{_numeral(article.number)}条。请核对条文序号。",
                     document.file, path=path)
+
+
+def _numeral(number: int) -> str:
+    return to_chinese(number) if number < 10000 else str(number)

@@ -17,7 +17,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..corpus import Corpus
 from ..problems import Problem
@@ -34,4 +34,5 @@ def check(corpus: Corpus) -> Iterator[Problem]:
     entries = {key: sorted(refs, key=lambda ref: not ref.document.placement.upstream)
                for key, refs in corpus.entries.items()}
     yield from report(entries, "duplicate-id", "id",
-                      lambda key, first: f"基准条目标识 {key} 已在 {where(first)} 使用；条目标识须全县唯一，请换一个标识。")
+                      lambda key, first: f"基准条目标识 {key} 已在 {where(first)} 使用；"
+                                         "条目标识须全县唯一，请换一个标识。")
