@@ -120,3 +120,12 @@ def test_random_bytes_never_raise():
         raw = b"".join(generator.choice(alphabet) for _ in range(generator.randint(0, 40)))
         result = loader.load_bytes(raw, "fuzz.yaml")
         assert result.data is not None or result.problems
+
+
+def test_windows_line_endings_load_like_unix_ones():
+    unix = load("a: 1\nb:\n  - x\n").data
+    assert load(b"a: 1\r\nb:\r\n  - x\r\n").data == unix == {"a": "1", "b": ["x"]}
+
+
+def test_a_merge_key_is_refused_as_an_alias():
+    assert "yaml-alias" in [code for code, _, _ in problems("base: &b {x: 1}\nother:\n  <<: *b\n")]
