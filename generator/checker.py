@@ -14,7 +14,7 @@ from . import loader
 from .corpus import Corpus, Document
 from .layout import discover
 from .problems import Problem, sort_problems
-from .rules import RULES
+from .rules import RULES, SOURCE_RULES
 from .schemas import SchemaSet, coerce, iter_schema_problems
 
 
@@ -36,6 +36,9 @@ def load_corpus(root: FsPath, schemas: SchemaSet | None = None) -> tuple[Corpus,
     for placement in placements:
         loaded = loader.load_file(root / placement.rel, placement.rel)
         problems.extend(loaded.problems)
+        if loaded.raw is not None:
+            for rule in SOURCE_RULES.values():
+                problems.extend(rule.check_source(loaded.raw, placement))
         if loaded.data is None:
             continue
         tracked: list = []

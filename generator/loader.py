@@ -97,6 +97,8 @@ class Loaded:
 
     data: Any
     problems: list[Problem]
+    #: the file's bytes when they were read (for checks on the source text, e.g. personal data)
+    raw: bytes | None = None
 
 
 def load_file(path: FsPath, display: str, *, max_bytes: int = MAX_BYTES) -> Loaded:
@@ -113,7 +115,9 @@ def load_file(path: FsPath, display: str, *, max_bytes: int = MAX_BYTES) -> Load
             display, 1, 1)])
     with path.open("rb") as fh:
         raw = fh.read(max_bytes + 1)
-    return load_bytes(raw, display, max_bytes=max_bytes)
+    loaded = load_bytes(raw, display, max_bytes=max_bytes)
+    loaded.raw = raw if len(raw) <= max_bytes else None
+    return loaded
 
 
 def load_bytes(raw: bytes, display: str, *, max_bytes: int = MAX_BYTES) -> Loaded:

@@ -47,5 +47,11 @@ RULES: dict[str, ModuleType] = {
     )
 }
 
+#: Rules that read a file's bytes as written (comments included) rather than its values:
+#: each has ``CODES`` and ``check_source(raw, placement)``. Empty until the personal-data
+#: scanner lands (legal-rules issue).
+SOURCE_RULES: dict[str, ModuleType] = {}
+
 #: Every problem code a rule can report, with its summary (for docs and tests).
-RULE_CODES: dict[str, str] = {code: summary for rule in RULES.values() for code, summary in rule.CODES.items()}
+RULE_CODES: dict[str, str] = {code: summary for rule in [*RULES.values(), *SOURCE_RULES.values()]
+                              for code, summary in rule.CODES.items()}
