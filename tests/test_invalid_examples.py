@@ -23,6 +23,8 @@ ITEMS = "data/agencies/lsscjgj/items.yaml"
 PERSONNEL = "data/agencies/lsscjgj/personnel.yaml"
 BENCHMARK = "data/agencies/lsscjgj/benchmarks/ls-scjg-2023.yaml"
 AGENCY = "data/agencies/lsscjgj/agency.yaml"
+UPSTREAM = "data/upstream/benchmarks/gd-scjg-2022.yaml"
+TOWN_DECISION = "data/agencies/jitian/decisions/2024/2024-001.yaml"
 
 EXPECTED: dict[str, tuple[str, list[tuple[str, int, int]]]] = {
     # strict YAML
@@ -79,9 +81,32 @@ EXPECTED: dict[str, tuple[str, list[tuple[str, int, int]]]] = {
     # the decision also carries the other body's 机关代字
     "wrong-folder_decision-other-agency.yaml": (DECISION, [("doc-no-prefix", 2, 9), ("wrong-folder", 5, 9)]),
     "wrong-folder_decision-year.yaml": (DECISION, [("wrong-folder", 25, 13)]),
+    # legal rules: benchmarks (国办发〔2022〕27号; 《行政处罚法》第三十四条)
+    "tier-order_upstream-benchmark.yaml": (UPSTREAM, [("tier-order", 33, 15)]),
+    "tier-overlap_upstream-benchmark.yaml": (UPSTREAM, [("tier-overlap", 38, 13)]),
+    "fine-range-inverted_upstream-benchmark.yaml": (UPSTREAM, [("fine-range-inverted", 30, 13)]),
+    "tier-outside-statutory_upstream-benchmark.yaml": (UPSTREAM, [("tier-outside-statutory", 38, 13)]),
+    "reduced-tier-not-reduced_upstream-benchmark.yaml": (UPSTREAM, [("reduced-tier-not-reduced", 30, 13)]),
+    "no-penalty-with-fine_upstream-benchmark.yaml": (UPSTREAM, [("no-penalty-with-fine", 25, 9)]),
+    "tier-outside-split_upstream-benchmark.yaml": (UPSTREAM, [("tier-outside-split", 42, 13)]),
+    "tier-split-sum_upstream-benchmark.yaml": (UPSTREAM, [("tier-split-sum", 10, 3)]),
+    "refinement-outside-parent_benchmark.yaml": (BENCHMARK, [("refinement-outside-parent", 32, 13)]),
+    # legal rules: decisions (《行政处罚法》第四十二、五十一、五十八条)
+    "benchmark-missing_decision.yaml": (DECISION, [("benchmark-missing", 18, 9)]),
+    "decision-type-mismatch_decision.yaml": (DECISION, [("decision-type-mismatch", 3, 7)]),
+    "fine-outside-tier_decision.yaml": (DECISION, [("fine-outside-tier", 21, 9)]),
+    "legal-review-late_decision.yaml": (DECISION, [("legal-review-late", 27, 9)]),
+    "officer-not-valid_personnel-expired.yaml": (PERSONNEL, [("officer-not-valid", 22, 12)]),
+    "officer-not-valid_personnel-revoked.yaml": (PERSONNEL, [("officer-not-valid", 22, 12)]),
+    # the town's own item list does not have the county item either
+    "officer-other-agency_decision-town.yaml": (TOWN_DECISION, [
+        ("unknown-item", 6, 7), ("officer-other-agency", 23, 12), ("officer-other-agency", 23, 27)]),
+    "summary-procedure-limit_decision.yaml": (DECISION, [("summary-procedure-limit", 21, 9)]),
+    "too-few-officers_decision.yaml": (DECISION, [("too-few-officers", 23, 11)]),
+    "withdrawal-status_decision.yaml": (DECISION, [("withdrawal-status", 27, 9)]),
 }
 
-WARNINGS = {"doc-no-year_decision-january.yaml"}
+WARNINGS = {"doc-no-year_decision-january.yaml", "officer-not-valid_personnel-revoked.yaml"}
 
 
 def test_every_invalid_file_has_an_expectation_and_every_expectation_a_file():
@@ -99,10 +124,12 @@ def test_each_file_is_named_for_the_first_code_it_expects():
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_invalid_example_reports_exactly_the_expected_problems(name: str, project: Path):
     target, expected = EXPECTED[name]
+    (project / target).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(INVALID / name, project / target)
     problems = validate(project).problems
     assert [(p.code, p.line, p.column) for p in problems] == expected
-    assert {p.file for p in problems} <= {target, ITEMS, PERSONNEL, BENCHMARK, DECISION, AGENCY, SECOND_DECISION}
+    assert {p.file for p in problems} <= {target, ITEMS, PERSONNEL, BENCHMARK, DECISION, AGENCY, SECOND_DECISION,
+                                          UPSTREAM}
     for problem in problems:
         assert problem.message and any("\u4e00" <= ch <= "\u9fff" for ch in problem.message), problem
         assert problem.line >= 1 and problem.column >= 1

@@ -142,6 +142,7 @@ def test_fast_and_reference_validators_agree_on_every_fixture_and_bundled_record
         shutil.copytree(VALID, root)
         from .test_invalid_examples import EXPECTED
 
+        (root / EXPECTED[case.name][0]).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(case, root / EXPECTED[case.name][0])
         roots.append(root)
     disagreements = []

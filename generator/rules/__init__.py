@@ -12,15 +12,23 @@ from types import ModuleType
 
 from . import (
     agency_references,
+    benchmark_ranges,
     benchmark_references,
+    benchmark_refinement,
+    benchmark_tiers,
     credit_codes,
+    decision_consistency,
+    decision_fines,
+    decision_officers,
     doc_numbers,
     folders,
     item_references,
     legal_citations,
+    legal_review,
     officer_references,
     parent_entries,
     required_files,
+    summary_procedure,
     unique_cert_numbers,
     unique_doc_numbers,
     unique_ids,
@@ -44,6 +52,15 @@ RULES: dict[str, ModuleType] = {
         legal_citations,
         credit_codes,
         doc_numbers,
+        # legal rules (国办发〔2022〕27号, 《行政处罚法》)
+        benchmark_tiers,
+        benchmark_ranges,
+        benchmark_refinement,
+        decision_consistency,
+        decision_fines,
+        decision_officers,
+        summary_procedure,
+        legal_review,
     )
 }
 
