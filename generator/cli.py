@@ -114,6 +114,27 @@ def _data_files(root: FsPath) -> list[str]:
 
 
 @main.command()
+@click.option("--agency", default=None, metavar="ID", help="只列出这个执法主体（标识，例如 lsscjgj）。")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式。")
+@root_option
+def coverage(agency: str | None, output_format: str, root: FsPath) -> None:
+    """列出各执法主体没有裁量基准的行政处罚事项（裁量基准覆盖情况）。
+
+    只统计状态为“在用”的行政处罚事项；本县基准条目的 item 写了该事项编码，即视为有基准。
+    """
+    from .checker import validate as run
+    from .coverage import coverage as compute
+    from .coverage import render_json, render_text
+
+    result = run(root)
+    if agency is not None and agency not in result.corpus.agencies:
+        raise click.BadParameter(f"没有标识为 {agency} 的执法主体", param_hint="--agency")
+    report = compute(result.corpus, agency)
+    click.echo((render_json if output_format == "json" else render_text)(report), nl=False)
+
+
+@main.command()
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=FsPath), default=None,
               help="网站输出目录（默认：项目根目录下的 site/）。")
 @click.option("--today", "today", callback=_date, default=None, metavar="YYYY-MM-DD",
