@@ -17,8 +17,10 @@ import jinja2
 from markupsafe import Markup
 
 from .corpus import Corpus
+from .display import display_until
 from .rules import RULES
 from .schemas import KIND_SCHEMAS, SchemaSet
+from .workdays import parse_date
 
 TEMPLATES = FsPath(__file__).resolve().parent / "templates"
 
@@ -51,12 +53,16 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def visible(decision: dict, today: datetime.date) -> bool:
-    """Whether a decision is on display on `today` (withdrawn ones show only a notice)."""
+def visible(decision: dict, today: datetime.date, site: Any = None) -> bool:
+    """Whether a decision is on display on `today` (withdrawn ones show only a notice).
+
+    From its publication to the end of its legal display period (display.py), whatever
+    ``display_until`` says: the display-periods rule makes sure the two agree.
+    """
     if isinstance(decision.get("party"), dict) and decision["party"].get("minor") is True:
         return False
-    until = decision.get("display_until")
-    return not (isinstance(until, str) and until < today.isoformat())
+    published, until = parse_date(decision.get("published_on")), display_until(decision, site)
+    return published is not None and until is not None and published <= today <= until
 
 
 def pages(corpus: Corpus, today: datetime.date, schemas: SchemaSet | None = None) -> dict[str, str]:
@@ -66,7 +72,7 @@ def pages(corpus: Corpus, today: datetime.date, schemas: SchemaSet | None = None
     agencies = sorted((refs[0].value for refs in corpus.agencies.values()),
                       key=lambda a: (a.get("level") != "县级", a.get("id")))
     decisions = [ref.value for refs in corpus.decisions.values() for ref in refs[:1]]
-    shown = sorted((d for d in decisions if visible(d, today)),
+    shown = sorted((d for d in decisions if visible(d, today, site)),
                    key=lambda d: (d.get("decided_on"), d.get("doc_no")), reverse=True)
     items_by_agency: dict[str, list] = {}
     for refs in corpus.items.values():

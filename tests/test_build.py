@@ -47,10 +47,9 @@ def test_invalid_data_builds_nothing(cli, project: Path):
 
 
 def test_expired_decisions_are_not_listed(cli, project: Path):
-    path = project / DECISION
-    path.write_text(path.read_text(encoding="utf-8").replace("status: 有效", "display_until: 2024-07-15\nstatus: 有效"),
-                    encoding="utf-8")
-    _, _, _, out = build(cli, project)
+    # 罚款 50000 元 published 2024-04-15: on display for three years, through 2027-04-15
+    code, _, stderr, out = build(cli, project, "--today", "2027-04-16")
+    assert (code, stderr) == (0, "")
     assert "连山市监罚〔2024〕12号" not in (out / "decisions/index.html").read_text(encoding="utf-8")
 
 
