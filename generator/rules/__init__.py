@@ -20,6 +20,7 @@ from . import (
     decision_consistency,
     decision_fines,
     decision_officers,
+    display_periods,
     doc_numbers,
     folders,
     item_references,
@@ -27,12 +28,14 @@ from . import (
     legal_review,
     officer_references,
     parent_entries,
+    publication_deadline,
     required_files,
     summary_procedure,
     unique_cert_numbers,
     unique_doc_numbers,
     unique_ids,
     unique_item_codes,
+    withdrawal_deadline,
 )
 
 RULES: dict[str, ModuleType] = {
@@ -61,6 +64,10 @@ RULES: dict[str, ModuleType] = {
         decision_officers,
         summary_procedure,
         legal_review,
+        # deadlines and display periods (国办发〔2018〕118号, 《行政处罚法》第四十八条, 总局令第45号)
+        publication_deadline,
+        withdrawal_deadline,
+        display_periods,
     )
 }
 
