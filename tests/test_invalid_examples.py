@@ -104,9 +104,18 @@ EXPECTED: dict[str, tuple[str, list[tuple[str, int, int]]]] = {
     "summary-procedure-limit_decision.yaml": (DECISION, [("summary-procedure-limit", 21, 9)]),
     "too-few-officers_decision.yaml": (DECISION, [("too-few-officers", 23, 11)]),
     "withdrawal-status_decision.yaml": (DECISION, [("withdrawal-status", 27, 9)]),
+    # legal rules: deadlines in working days and display periods (118号; 第四十八、八十五条; 总局令第45号)
+    "calendar-not-covered_decision-withdrawal-2030.yaml": (DECISION, [("calendar-not-covered", 30, 9)]),
+    "display-until-mismatch_decision.yaml": (DECISION, [("display-until-mismatch", 27, 16)]),
+    "display-until-mismatch_decision-warning.yaml": (DECISION, [("display-until-mismatch", 26, 16)]),
+    "late-publication_decision.yaml": (DECISION, [("late-publication", 26, 15)]),
+    "late-withdrawal_decision.yaml": (DECISION, [("late-withdrawal", 30, 9)]),
+    "published-before-decided_decision.yaml": (DECISION, [("published-before-decided", 26, 15)]),
+    "withdrawn-before-change_decision.yaml": (DECISION, [("withdrawn-before-change", 30, 9)]),
 }
 
-WARNINGS = {"doc-no-year_decision-january.yaml", "officer-not-valid_personnel-revoked.yaml"}
+WARNINGS = {"doc-no-year_decision-january.yaml", "officer-not-valid_personnel-revoked.yaml",
+            "late-publication_decision.yaml", "late-withdrawal_decision.yaml"}
 
 
 def test_every_invalid_file_has_an_expectation_and_every_expectation_a_file():
