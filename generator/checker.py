@@ -14,7 +14,7 @@ from . import loader
 from .corpus import Corpus, Document
 from .layout import discover
 from .problems import Problem, sort_problems
-from .rules import RULES, SOURCE_RULES
+from .rules import RULES, SOURCE_RULES, personal_data
 from .schemas import SchemaSet, coerce, iter_schema_problems
 
 
@@ -83,4 +83,5 @@ def _compose(path: FsPath) -> object:
 def validate(root: FsPath, schemas: SchemaSet | None = None) -> Result:
     corpus, problems = load_corpus(root, schemas)
     problems.extend(run_rules(corpus))
+    problems = personal_data.apply_allowlist(corpus, problems)  # reviewed false positives
     return Result(corpus, sort_problems(locate_all(root, problems)))

@@ -4,6 +4,7 @@
     data/laws/<law-id>.yaml                          law
     data/upstream/benchmarks/<doc-id>.yaml           benchmark (province / city)
     data/calendar/<year>.yaml                        calendar
+    data/pii-allowlist.yaml                          pii-allowlist (reviewed false positives)
     data/agencies/<agency-id>/agency.yaml            agency
     data/agencies/<agency-id>/personnel.yaml         personnel
     data/agencies/<agency-id>/items.yaml             items
@@ -30,6 +31,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("law", re.compile(rf"laws/(?P<stem>{_STEM})\.yaml")),
     ("benchmark", re.compile(rf"upstream/benchmarks/(?P<stem>{_STEM})\.yaml")),
     ("calendar", re.compile(r"calendar/(?P<stem>\d{4})\.yaml")),
+    ("pii-allowlist", re.compile(r"pii-allowlist\.yaml")),
     ("agency", re.compile(rf"agencies/(?P<agency>{_STEM})/agency\.yaml")),
     ("personnel", re.compile(rf"agencies/(?P<agency>{_STEM})/personnel\.yaml")),
     ("items", re.compile(rf"agencies/(?P<agency>{_STEM})/items\.yaml")),

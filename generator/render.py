@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from .corpus import Corpus
 from .display import display_until
-from .rules import RULES
+from .rules import RULES, SOURCE_RULES
 from .schemas import KIND_SCHEMAS, SchemaSet
 from .workdays import parse_date
 
@@ -165,7 +165,7 @@ def rule_reference(env: jinja2.Environment) -> str:
     from . import loader, schemas
 
     rules = [{"name": name, "codes": module.CODES, "doc": _docstring_markdown(inspect.getdoc(module) or "")}
-             for name, module in RULES.items()]
+             for name, module in [*RULES.items(), *SOURCE_RULES.items()]]
     return env.get_template("rules.md.j2").render(rules=rules, loader_codes=loader.CODES,
                                                    schema_codes=schemas.CODES)
 

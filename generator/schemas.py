@@ -38,6 +38,7 @@ KIND_SCHEMAS = {
     "benchmark": "benchmark.schema.json",
     "decision": "decision.schema.json",
     "calendar": "calendar.schema.json",
+    "pii-allowlist": "pii-allowlist.schema.json",
 }
 
 #: Shared definitions whose values rules look at across the whole corpus (citations.py,

@@ -28,6 +28,8 @@ from . import (
     legal_review,
     officer_references,
     parent_entries,
+    party_names,
+    personal_data,
     publication_deadline,
     required_files,
     summary_procedure,
@@ -68,13 +70,14 @@ RULES: dict[str, ModuleType] = {
         publication_deadline,
         withdrawal_deadline,
         display_periods,
+        # personal data (《个人信息保护法》第二十五条, 《行政处罚法》第五十条)
+        party_names,
     )
 }
 
 #: Rules that read a file's bytes as written (comments included) rather than its values:
-#: each has ``CODES`` and ``check_source(raw, placement)``. Empty until the personal-data
-#: scanner lands (legal-rules issue).
-SOURCE_RULES: dict[str, ModuleType] = {}
+#: each has ``CODES`` and ``check_source(raw, placement)``.
+SOURCE_RULES: dict[str, ModuleType] = {"personal_data": personal_data}
 
 #: Every problem code a rule can report, with its summary (for docs and tests).
 RULE_CODES: dict[str, str] = {code: summary for rule in [*RULES.values(), *SOURCE_RULES.values()]
