@@ -50,6 +50,21 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date) -> int:
     except MkDocsException as exc:
         click.echo(f"生成网站失败：{exc}", err=True)
         return 1
+    # Last gate: personal data on any written page (a docs/ page, a template, text the data
+    # checks allowed in its context) fails the build, and none of the pages stays published.
+    from mkdocs.utils import clean_directory
+
+    from .pii import SITE_SUFFIXES, scan_site
+    from .rules.personal_data import allowed_values
+
+    leaks = scan_site(out, allowed=allowed_values(result.corpus), today=today)
+    if leaks:
+        pages = sum(1 for page in out.rglob("*") if page.suffix in SITE_SUFFIXES)
+        clean_directory(str(out))  # as mkdocs does before a build: dotfiles (.git) stay
+        click.echo(f"生成的网站（{out}）中发现个人信息：", err=True)
+        click.echo(render("text", leaks, pages), nl=False, err=True)
+        click.echo(f"网站未发布，已清空 {out}。请按以上提示删除个人信息后重新生成。", err=True)
+        return 1
     click.echo(f"网站已生成：{out}（公示日期按 {today.isoformat()} 判断）")
     return 0
 
