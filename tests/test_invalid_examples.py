@@ -24,6 +24,7 @@ PERSONNEL = "data/agencies/lsscjgj/personnel.yaml"
 BENCHMARK = "data/agencies/lsscjgj/benchmarks/ls-scjg-2023.yaml"
 AGENCY = "data/agencies/lsscjgj/agency.yaml"
 UPSTREAM = "data/upstream/benchmarks/gd-scjg-2022.yaml"
+ALLOWLIST = "data/pii-allowlist.yaml"
 TOWN_DECISION = "data/agencies/jitian/decisions/2024/2024-001.yaml"
 
 EXPECTED: dict[str, tuple[str, list[tuple[str, int, int]]]] = {
@@ -112,10 +113,20 @@ EXPECTED: dict[str, tuple[str, list[tuple[str, int, int]]]] = {
     "late-withdrawal_decision.yaml": (DECISION, [("late-withdrawal", 30, 9)]),
     "published-before-decided_decision.yaml": (DECISION, [("published-before-decided", 26, 15)]),
     "withdrawn-before-change_decision.yaml": (DECISION, [("withdrawn-before-change", 30, 9)]),
+    # personal data (《个人信息保护法》第二十五条；《行政处罚法》第五十条)
+    "minor-party_decision.yaml": (DECISION, [("minor-party", 11, 10)]),
+    "pii-address_decision-natural-person.yaml": (DECISION, [("pii-address", 11, 15)]),
+    "pii-allowlist-stale_entry.yaml": (ALLOWLIST, [("pii-allowlist-stale", 3, 5)]),
+    "pii-bank-card_decision-facts.yaml": (DECISION, [("pii-bank-card", 13, 41)]),
+    "pii-id-number_decision-comment.yaml": (DECISION, [("pii-id-number", 12, 25)]),
+    "pii-id-number_decision-facts.yaml": (DECISION, [("pii-id-number", 13, 46)]),
+    "pii-mobile_decision-facts.yaml": (DECISION, [("pii-mobile", 13, 46)]),
+    "unmasked-name_decision-natural-person.yaml": (DECISION, [("unmasked-name", 10, 9)]),
+    "unmasked-name_decision-sole-trader.yaml": (DECISION, [("unmasked-name", 12, 14)]),
 }
 
 WARNINGS = {"doc-no-year_decision-january.yaml", "officer-not-valid_personnel-revoked.yaml",
-            "late-publication_decision.yaml", "late-withdrawal_decision.yaml"}
+            "late-publication_decision.yaml", "late-withdrawal_decision.yaml", "pii-allowlist-stale_entry.yaml"}
 
 
 def test_every_invalid_file_has_an_expectation_and_every_expectation_a_file():
@@ -138,7 +149,7 @@ def test_invalid_example_reports_exactly_the_expected_problems(name: str, projec
     problems = validate(project).problems
     assert [(p.code, p.line, p.column) for p in problems] == expected
     assert {p.file for p in problems} <= {target, ITEMS, PERSONNEL, BENCHMARK, DECISION, AGENCY, SECOND_DECISION,
-                                          UPSTREAM}
+                                          UPSTREAM, ALLOWLIST}
     for problem in problems:
         assert problem.message and any("\u4e00" <= ch <= "\u9fff" for ch in problem.message), problem
         assert problem.line >= 1 and problem.column >= 1
