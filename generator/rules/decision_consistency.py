@@ -23,6 +23,9 @@ CODES = {
     "decision-type-mismatch": "执法决定的职权类型与所引用事项的职权类型不同",
     "withdrawal-status": "写了撤回信息，状态却不是“已撤回”",
 }
+#: 事后公开 names the 执法类别 of each decision, which the item list defines.
+TYPE_SOURCE = "国办发〔2018〕118号（事后公开执法机关、执法对象、执法类别、执法结论）"
+WITHDRAWAL_SOURCE = "《中华人民共和国行政处罚法》第四十八条第二款"
 
 
 def check(corpus: Corpus) -> Iterator[Problem]:
@@ -34,8 +37,8 @@ def check(corpus: Corpus) -> Iterator[Problem]:
         if own and document.valid and isinstance(kind, str) and own[0].value.get("type") != kind:
             yield Problem("decision-type-mismatch", f"决定的职权类型是“{kind}”，但事项 {document.get('item')} "
                           f"的职权类型是“{own[0].value.get('type')}”。请核对事项编码或职权类型。",
-                          document.file, path=("type",))
+                          document.file, path=("type",), source=TYPE_SOURCE)
         if isinstance(document.get("withdrawal"), dict) and document.get("status") != "已撤回":
             yield Problem("withdrawal-status", f"写了撤回信息（withdrawal），状态却是“{document.get('status')}”："
                           "已撤回的决定请把 status 改为 已撤回；未撤回的请删除撤回信息。",
-                          document.file, path=("status",))
+                          document.file, path=("status",), source=WITHDRAWAL_SOURCE)

@@ -24,6 +24,7 @@ from ..corpus import Corpus
 from ..problems import Problem
 
 CODES = {"unknown-parent-entry": "细化所依据的上级基准条目不存在或不是上级条目"}
+SOURCE = "国办发〔2022〕27号《关于进一步规范行政裁量权基准制定和管理工作的意见》"
 
 
 def check(corpus: Corpus) -> Iterator[Problem]:
@@ -36,12 +37,12 @@ def check(corpus: Corpus) -> Iterator[Problem]:
             where = document.file, path + ("parent",)
             if not refs:
                 yield Problem("unknown-parent-entry", f"上级基准条目 {parent} 不存在。请核对省、市基准文件"
-                              "（data/upstream/benchmarks/）中的条目标识。", where[0], path=where[1])
+                              "（data/upstream/benchmarks/）中的条目标识。", where[0], path=where[1], source=SOURCE)
                 continue
             target = next((ref for ref in refs if ref.document.placement.upstream), refs[0])
             if not target.document.placement.upstream:
                 yield Problem("unknown-parent-entry", f"{parent} 是本县条目，不是省、市上级基准条目；"
-                              "parent 只能指向上级基准。", where[0], path=where[1])
+                              "parent 只能指向上级基准。", where[0], path=where[1], source=SOURCE)
             elif target.value.get("kind") != entry.get("kind"):
                 yield Problem("unknown-parent-entry", f"上级条目 {parent} 的类别是{target.value.get('kind')}，"
-                              f"与本条目（{entry.get('kind')}）不同。", where[0], path=where[1])
+                              f"与本条目（{entry.get('kind')}）不同。", where[0], path=where[1], source=SOURCE)
