@@ -135,6 +135,26 @@ def coverage(agency: str | None, output_format: str, root: FsPath) -> None:
 
 
 @main.command()
+@click.option("--year", type=click.IntRange(2000, 2100), default=None, metavar="YYYY",
+              help="统计哪一年作出的决定（默认：今年）。")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式。")
+@root_option
+def supervision(year: int | None, output_format: str, root: FsPath) -> None:
+    """执法监督统计：各执法主体某年的决定数、撤回数和逾期公示、逾期撤回的决定。
+
+    逾期在校验中只是警告（不阻止其他修改），在这里逐件列出，供县司法局监督。
+    """
+    from .checker import validate as run
+    from .supervision import render_json, render_text
+    from .supervision import supervision as compute
+
+    year = year or datetime.date.today().year
+    report = compute(run(root), year)
+    click.echo((render_json if output_format == "json" else render_text)(report, year), nl=False)
+
+
+@main.command()
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=FsPath), default=None,
               help="网站输出目录（默认：项目根目录下的 site/）。")
 @click.option("--today", "today", callback=_date, default=None, metavar="YYYY-MM-DD",
