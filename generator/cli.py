@@ -179,5 +179,15 @@ def serve(today: datetime.date, dev_addr: str, root: FsPath) -> None:
     sys.exit(serve_site(root, today=today, dev_addr=dev_addr))
 
 
+# Commands of the department workflow are added below, each group at its own marker.
+# --- codeowners ---
+
+# --- diff and new ---
+
+# --- excel ---
+
+# --- site ---
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
