@@ -28,8 +28,13 @@ HOOK = FsPath(__file__).resolve().parent / "mkdocs_hooks.py"
 _primed: dict[FsPath, Any] = {}
 
 
-def build_site(root: FsPath, *, out: FsPath, today: datetime.date) -> int:
+def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: bool = False) -> int:
     result = validate(root)
+    if production:
+        from .checker import locate_all
+        from .identity import production_problems
+
+        result.problems.extend(locate_all(root, production_problems(result.corpus)))
     if has_errors(result.problems):
         click.echo(render("text", result.problems, len(result.corpus.documents)), nl=False, err=True)
         click.echo("数据有错误，未生成网站。请先修正以上问题（portal validate 可单独检查）。", err=True)
@@ -79,12 +84,15 @@ def serve_site(root: FsPath, *, today: datetime.date, dev_addr: str) -> int:
     return 0
 
 
-def on_files(files: Any, config: Any) -> Any:
-    """mkdocs `on_files` event: add every generated page to the build, in memory."""
-    from mkdocs.exceptions import PluginError
-    from mkdocs.structure.files import File
+# The corpus of the build in progress, from `on_config` to `on_files`.
+_building: dict[FsPath, Any] = {}
 
-    from .render import pages
+
+def on_config(config: Any) -> Any:
+    """mkdocs `on_config` event: load the data once, and take the site's identity from it."""
+    from mkdocs.exceptions import PluginError
+
+    from .identity import footer_html
 
     root = FsPath(config.config_file_path).resolve().parent
     corpus = _primed.pop(root, None)
@@ -94,6 +102,24 @@ def on_files(files: Any, config: Any) -> Any:
             raise PluginError("数据有错误，未生成网站：\n"
                               + render("text", result.problems, len(result.corpus.documents)))
         corpus = result.corpus
+    _building[root] = corpus
+    site = corpus.site.data if corpus.site is not None else {}
+    # data/site.yaml is the one source of the site's name, address and footer identity.
+    config["site_name"] = site.get("name", config["site_name"])
+    if site.get("base_url"):
+        config["site_url"] = site["base_url"]
+    config["copyright"] = footer_html(site)
+    return config
+
+
+def on_files(files: Any, config: Any) -> Any:
+    """mkdocs `on_files` event: add every generated page to the build, in memory."""
+    from mkdocs.structure.files import File
+
+    from .render import pages
+
+    root = FsPath(config.config_file_path).resolve().parent
+    corpus = _building[root]
     today = os.environ.get(TODAY_ENV)
     day = datetime.date.fromisoformat(today) if today else datetime.date.today()
     for uri, content in pages(corpus, day).items():

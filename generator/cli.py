@@ -159,12 +159,15 @@ def supervision(year: int | None, output_format: str, root: FsPath) -> None:
               help="网站输出目录（默认：项目根目录下的 site/）。")
 @click.option("--today", "today", callback=_date, default=None, metavar="YYYY-MM-DD",
               help="按哪一天判断公示期（默认：今天），同一天构建的结果相同。")
+@click.option("--production", is_flag=True,
+              help="正式发布：data/site.yaml 必须有页脚要求的主办单位、联系方式、"
+                   "网站标识码、ICP 备案号和公安机关备案号。")
 @root_option
-def build(out: FsPath | None, today: datetime.date, root: FsPath) -> None:
+def build(out: FsPath | None, today: datetime.date, production: bool, root: FsPath) -> None:
     """校验数据并生成公示网站（mkdocs-material）。数据有错误时不生成。"""
     from .build import build_site
 
-    sys.exit(build_site(root, out=out or root / "site", today=today))
+    sys.exit(build_site(root, out=out or root / "site", today=today, production=production))
 
 
 @main.command()

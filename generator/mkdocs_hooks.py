@@ -4,4 +4,4 @@ mkdocs loads a hook file by its path, outside the package, so this file only imp
 implementation absolutely; the state it shares with `portal build` lives in generator.build.
 """
 
-from generator.build import on_files  # noqa: F401
+from generator.build import on_config, on_files  # noqa: F401

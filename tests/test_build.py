@@ -73,7 +73,11 @@ def test_nothing_is_loaded_from_another_origin(cli, project: Path):
     offenders = []
     for page in out.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        for match in re.finditer(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="(https?:)?//[^"]+"', html):
+        # what a browser fetches: scripts, images, frames and stylesheet/icon/preload links
+        # (a rel="canonical" link names the page's own address; nothing is fetched)
+        for match in re.finditer(r'<(?:script|img|iframe|source)[^>]+src="(https?:)?//[^"]+"'
+                                 r'|<link(?=[^>]*rel="(?:stylesheet|preload|modulepreload|icon|manifest)")'
+                                 r'[^>]+href="(https?:)?//[^"]+"', html):
             offenders.append((page.name, match.group(0)))
     assert offenders == []
 
@@ -85,3 +89,37 @@ def test_reference_pages_cover_every_schema_and_rule_code(cli, project: Path):
     assert [name for name in KIND_SCHEMAS.values() if name not in schemas_page] == []
     every_code = [*RULE_CODES, *loader.CODES, *schemas.CODES]
     assert [code for code in every_code if f"<code>{code}</code>" not in rules_page] == []
+
+
+def test_every_page_footer_shows_the_site_identity(cli, project: Path):
+    _, _, _, out = build(cli, project)
+    for page in ("index.html", "agencies/lsscjgj/index.html", "help/rules/index.html"):
+        html = (out / page).read_text(encoding="utf-8")
+        assert "主办单位：连山壮族瑶族自治县司法局" in html, page
+        assert "网站标识码：4418250001" in html and "粤ICP备00000000号-1" in html
+        assert "粤公网安备 44182502000001号" in html and "联系电话：0763-6600000" in html
+
+
+def test_a_production_build_without_the_identity_fails_and_names_the_fields(cli, project: Path):
+    site = project / "data" / "site.yaml"
+    text = site.read_text(encoding="utf-8")
+    site.write_text("\n".join(line for line in text.splitlines()
+                              if not line.startswith(("site_code", "icp", "police_filing"))) + "\n",
+                    encoding="utf-8")
+    code, _, _, out = build(cli, project)
+    assert code == 0  # a preview may lack them
+    code, _, stderr, _ = build(cli, project, "--production")
+    assert code == 1
+    assert [line.split(" [")[1].split("]")[0] for line in stderr.splitlines() if "[site-identity-missing]" in line] \
+        == ["site-identity-missing"] * 3
+    assert "网站标识码" in stderr and "ICP 备案号" in stderr and "公安机关备案号" in stderr
+    assert "data/site.yaml:2:1" in stderr  # the record starts below the comment line
+
+
+def test_the_footer_escapes_site_yaml(cli, project: Path):
+    site = project / "data" / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace(
+        "sponsor: 连山壮族瑶族自治县司法局", "sponsor: '<img src=x onerror=alert(1)>司法局'"), encoding="utf-8")
+    _, _, _, out = build(cli, project)
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;司法局" in html
