@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from .corpus import Corpus
 from .display import display_until
+from .flowchart import flowchart_svg
 from .rules import RULES, SOURCE_RULES
 from .schemas import KIND_SCHEMAS, SchemaSet
 from .workdays import parse_date
@@ -50,6 +51,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["money"] = lambda v: f"{v:,.2f}" if isinstance(v, (int, float)) else v
+    env.globals["flowchart"] = flowchart_svg
     return env
 
 
