@@ -1,0 +1,67 @@
+"""The generated pages, one module per family of pages.
+
+Each module has ``pages(ctx) -> {src_uri: markdown}``; `render_all` builds the shared
+`Context` once (what is on display today, bodies in order, records by body) and merges the
+families. A new family of pages is a new module listed in `FAMILIES`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+
+from ..corpus import Corpus
+from ..schemas import SchemaSet
+
+
+@dataclass
+class Context:
+    corpus: Corpus
+    env: jinja2.Environment
+    today: datetime.date
+    schemas: SchemaSet
+    site: dict[str, Any] = field(default_factory=dict)
+    agencies: list[dict] = field(default_factory=list)  # county bodies first, then towns
+    shown: list[dict] = field(default_factory=list)  # decisions on display today, newest first
+    names: dict[str, str] = field(default_factory=dict)  # agency id → short name
+
+    @property
+    def base(self) -> dict[str, Any]:
+        """What every template receives."""
+        return {"site": self.site, "today": self.today.isoformat()}
+
+    def by_agency(self, index: dict[str, list]) -> dict[str, list[dict]]:
+        """Records of a corpus index grouped by the body whose folder holds them."""
+        grouped: dict[str, list[dict]] = {}
+        for refs in index.values():
+            ref = refs[0]
+            grouped.setdefault(ref.document.placement.agency, []).append(ref.value)
+        return grouped
+
+
+def context(corpus: Corpus, today: datetime.date, env: jinja2.Environment,
+            schemas: SchemaSet | None = None) -> Context:
+    from ..render import visible
+
+    site = corpus.site.data if corpus.site else {}
+    agencies = sorted((refs[0].value for refs in corpus.agencies.values()),
+                      key=lambda a: (a.get("level") != "县级", a.get("id")))
+    decisions = [refs[0].value for refs in corpus.decisions.values()]
+    shown = sorted((d for d in decisions if visible(d, today, site)),
+                   key=lambda d: (d.get("decided_on"), d.get("doc_no")), reverse=True)
+    return Context(corpus, env, today, schemas or SchemaSet(), site, agencies, shown,
+                   {a["id"]: a.get("short_name", a["id"]) for a in agencies})
+
+
+def render_all(corpus: Corpus, today: datetime.date, env: jinja2.Environment,
+               schemas: SchemaSet | None = None) -> dict[str, str]:
+    from . import agencies, decisions, home, reference
+
+    ctx = context(corpus, today, env, schemas)
+    out: dict[str, str] = {}
+    for family in (home, agencies, decisions, reference):
+        out.update(family.pages(ctx))
+    return out

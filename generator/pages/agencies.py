@@ -1,0 +1,19 @@
+"""执法主体: the list of bodies and a page per body."""
+
+from __future__ import annotations
+
+from . import Context
+
+
+def pages(ctx: Context) -> dict[str, str]:
+    items = ctx.by_agency(ctx.corpus.items)
+    officers = ctx.by_agency(ctx.corpus.officers)
+    out = {"agencies/index.md": ctx.env.get_template("agencies.md.j2").render(**ctx.base, agencies=ctx.agencies)}
+    template = ctx.env.get_template("agency.md.j2")
+    for agency in ctx.agencies:
+        out[f"agencies/{agency['id']}.md"] = template.render(
+            **ctx.base, agency=agency,
+            items=sorted(items.get(agency["id"], []), key=lambda i: i.get("code")),
+            officers=sorted(officers.get(agency["id"], []), key=lambda o: o.get("cert_no")),
+            decisions=[d for d in ctx.shown if d.get("agency") == agency["id"]])
+    return out

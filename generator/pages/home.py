@@ -1,0 +1,13 @@
+"""首页: what the portal is, counts, the latest disclosures, the bodies."""
+
+from __future__ import annotations
+
+from . import Context
+
+
+def pages(ctx: Context) -> dict[str, str]:
+    corpus = ctx.corpus
+    counts = {"agencies": len(ctx.agencies), "officers": len(corpus.officers), "items": len(corpus.items),
+              "entries": len(corpus.entries), "decisions": len(ctx.shown)}
+    return {"index.md": ctx.env.get_template("index.md.j2").render(
+        **ctx.base, agencies=ctx.agencies, latest=ctx.shown[:10], names=ctx.names, counts=counts)}
