@@ -184,6 +184,40 @@ def serve(today: datetime.date, dev_addr: str, root: FsPath) -> None:
 
 # Commands of the department workflow are added below, each group at its own marker.
 # --- codeowners ---
+@main.command()
+@click.option("--check", is_flag=True,
+              help="只检查已提交的 .github/CODEOWNERS 是否与数据一致，不写文件；不一致时退出码 1（CI 使用）。")
+@root_option
+def codeowners(check: bool, root: FsPath) -> None:
+    """根据各执法主体 agency.yaml 的 reviewers 生成 .github/CODEOWNERS（审核分工）。
+
+    每个主体的文件夹 data/agencies/<主体>/ 由该主体的审核人审核（没有填写的由平台团队审核）；
+    程序、校验规则、工作流、CODEOWNERS 本身和共用数据由平台团队（data/site.yaml 的
+    platform_team）审核。
+    """
+    from .codeowners import CODEOWNERS_PATH, compare, generate
+    from .reporter import render
+
+    generated = generate(root)
+    if generated.text is None:
+        click.echo(render("text", generated.problems, generated.files), nl=False)
+        click.echo("审核人信息有误，未生成 CODEOWNERS。请按上面的提示修改后重新运行。", err=True)
+        sys.exit(1)
+    target = root / CODEOWNERS_PATH
+    if check:
+        difference = compare(root, generated.text)
+        if difference is None:
+            click.echo(f"{CODEOWNERS_PATH} 与各主体的审核人一致。")
+            return
+        click.echo(difference, nl=False)
+        state = "已过期，与 data/ 中的审核人不一致" if target.is_file() else "不存在"
+        click.echo(f"{CODEOWNERS_PATH} {state}。请运行 portal codeowners 重新生成，并把它和数据修改一起提交。",
+                   err=True)
+        sys.exit(1)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(generated.text, encoding="utf-8", newline="\n")
+    click.echo(f"已写入 {CODEOWNERS_PATH}（{generated.text.count('/data/agencies/')} 个执法主体文件夹）。")
+
 
 # --- diff and new ---
 
