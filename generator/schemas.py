@@ -98,6 +98,9 @@ class Shape:
     items: Shape | None = None
     title: str | None = None
     defn: str | None = None  # name of the common $def this place uses, e.g. "citation"
+    description: str | None = None
+    format: str | None = None  # e.g. "date"
+    enum: list = field(default_factory=list)  # allowed values, in the schema's order
 
 
 def _absorb(target: Shape, source: Shape) -> None:
@@ -121,6 +124,9 @@ def _absorb(target: Shape, source: Shape) -> None:
             target.items = merged
     target.title = target.title or source.title
     target.defn = target.defn or source.defn
+    target.description = target.description or source.description
+    target.format = target.format or source.format
+    target.enum += [value for value in source.enum if value not in target.enum]
 
 
 class SchemaSet:
@@ -226,6 +232,11 @@ class _ShapeBuilder:
             return
         if "title" in schema and shape.title is None:
             shape.title = schema["title"]
+        if "description" in schema and shape.description is None:
+            shape.description = schema["description"]
+        if isinstance(schema.get("format"), str) and shape.format is None:
+            shape.format = schema["format"]
+        shape.enum += [value for value in schema.get("enum", []) if value not in shape.enum]
         if "$ref" in schema:
             target, defn = self._ref(schema["$ref"], base)
             _absorb(shape, target)
