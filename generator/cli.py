@@ -220,6 +220,25 @@ def codeowners(check: bool, root: FsPath) -> None:
 
 
 # --- diff and new ---
+@main.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@root_option
+def diff(base: str, head: str | None, root: FsPath) -> None:
+    """用 Markdown 写出两个版本之间公示数据的变更摘要（拉取请求摘要、发布说明）。
+
+    BASE、HEAD 是 Git 版本（提交号、分支或标签）；不给 HEAD 时与工作区比较（磁盘上的 data/，
+    含未提交的修改）。按编号逐条比较记录：事项新增、变更（逐字段，旧值 → 新值）、取消；裁量幅度收紧或放宽；
+    决定新增、撤回、变更；执法人员新增、移除、证件失效。
+    """
+    from .diff import RevisionError, summarize
+
+    try:
+        text = summarize(root, base, head)
+    except RevisionError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(text, nl=False)
+
 
 # --- excel ---
 
