@@ -240,6 +240,31 @@ def diff(base: str, head: str | None, root: FsPath) -> None:
     click.echo(text, nl=False)
 
 
+@main.command(name="new")
+@click.argument("kind", type=click.Choice(["decision", "item", "benchmark", "officer"]))
+@click.option("--agency", "agency", required=True, metavar="ID", help="执法主体标识，例如 lsscjgj。")
+@click.option("--year", type=click.IntRange(2000, 2100), default=None, metavar="YYYY",
+              help="执法决定的文书号年份和文件夹、裁量基准的文件名用哪一年（默认：今年）。")
+@root_option
+def new_record(kind: str, agency: str, year: int | None, root: FsPath) -> None:
+    """写一份带中文注释的 YAML 草稿，填好空白即可通过校验。
+
+    decision：新建 data/agencies/<主体>/decisions/<年份>/ 下的决定文件，建议下一个文书号；
+    benchmark：新建本县裁量基准文件；item、officer：在 items.yaml、personnel.yaml 末尾追加一段。
+    不覆盖已有文件。
+    """
+    from .skeleton import SkeletonError, UnknownAgency, create
+
+    try:
+        written = create(root, kind, agency, year=year)
+    except UnknownAgency as exc:
+        raise click.BadParameter(str(exc), param_hint="--agency") from None
+    except SkeletonError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"已写入 {written.path}。{written.note}")
+
+
 # --- excel ---
 
 # --- site ---
