@@ -266,6 +266,63 @@ def new_record(kind: str, agency: str, year: int | None, root: FsPath) -> None:
 
 
 # --- excel ---
+@main.group(name="export", cls=_Group)
+def export_group() -> None:
+    """把一个执法主体的数据导出为其他格式（目前是 Excel 工作簿）。"""
+
+
+@export_group.command(name="xlsx")
+@click.option("--agency", "agency", required=True, metavar="ID", help="执法主体标识，例如 lsscjgj。")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(["items", "officers", "decisions"]),
+              help="只导出这类记录，可重复（默认全部：执法事项、执法人员、执法决定）。")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=FsPath), default=None,
+              help="工作簿文件（默认：当前目录下的 <主体>.xlsx）。")
+@root_option
+def export_xlsx(agency: str, kinds: tuple[str, ...], out: FsPath | None, root: FsPath) -> None:
+    """导出 Excel 工作簿：每类记录一个工作表，中文列名，可选值做成下拉列表。
+
+    改好后用 portal import xlsx 导入。数据中有 Excel 无法原样表示的内容时不导出，并列出这些字段。
+    """
+    from .checker import locate_all
+    from .excel import KINDS, collect, summary, write_workbook
+    from .reporter import render
+
+    if not (root / "data" / "agencies" / agency / "agency.yaml").is_file():
+        raise click.BadParameter(f"没有标识为 {agency} 的执法主体", param_hint="--agency")
+    export = collect(root, agency, [name for name in KINDS if not kinds or name in kinds])
+    if export.problems:
+        files = len({p.file for p in export.problems})
+        click.echo(render("text", locate_all(root, export.problems), files), nl=False)
+        click.echo("没有导出工作簿：上面的数据导出再导入会被改变，请先改正。", err=True)
+        sys.exit(1)
+    out = out or FsPath(f"{agency}.xlsx")
+    write_workbook(export, out)
+    click.echo(f"已导出 {out}：{summary(export)}。")
+
+
+@main.group(name="import", cls=_Group)
+def import_group() -> None:
+    """把其他格式（目前是 Excel 工作簿）导入为 data/ 中的 YAML。"""
+
+
+@import_group.command(name="xlsx")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=FsPath))
+@root_option
+def import_xlsx(file: FsPath, root: FsPath) -> None:
+    """导入 portal export xlsx 导出并修改过的工作簿，写入该执法主体的文件夹。
+
+    先在项目副本中完整校验（与 portal validate 相同）；有任何错误时逐个指出工作表、行和列，
+    不写入任何文件。没有改变的文件保持原样。
+    """
+    from .excel import NotAWorkbook, import_workbook, render
+
+    try:
+        outcome = import_workbook(file, root)
+    except NotAWorkbook as exc:
+        raise click.BadParameter(str(exc), param_hint="FILE") from None
+    click.echo(render(outcome), nl=False)
+    sys.exit(0 if outcome.ok else 1)
+
 
 # --- site ---
 
