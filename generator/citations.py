@@ -42,13 +42,20 @@ class CitationError(ValueError):
 
 
 def parse(text: str) -> Citation:
+    law, located = locate(text)
+    return Citation(law, tuple(article for article, _, _ in located))
+
+
+def locate(text: str) -> tuple[str, list[tuple[Article, int, int]]]:
+    """The law's name and each article with its (start, end) in `text`, so a page can link each one."""
     match = _LAW.match(text)
     if not match:
         raise CitationError("应以书名号括起的法律法规全称开头，例如《中华人民共和国行政处罚法》第三十三条")
     law = match["name"].strip()
     rest = text[match.end():]
+    offset = match.end() + len(rest) - len(rest.lstrip())
     rest = _TAIL.sub("", rest.strip()) if rest.strip() else ""
-    articles: list[Article] = []
+    articles: list[tuple[Article, int, int]] = []
     position = 0
     while position < len(rest):
         if articles:
@@ -59,9 +66,9 @@ def parse(text: str) -> Citation:
         found = _ARTICLE.match(rest, position)
         if not found:
             raise CitationError(_leftover(rest[position:]))
-        articles.append(_article(found))
+        articles.append((_article(found), offset + found.start(), offset + found.end()))
         position = found.end()
-    return Citation(law, tuple(articles))
+    return law, articles
 
 
 def _article(match: re.Match[str]) -> Article:

@@ -1,0 +1,111 @@
+"""Where each generated page lives, and links between them written as Markdown.
+
+Links are relative ``.md`` paths, so mkdocs rewrites them for either ``use_directory_urls``
+setting and, in strict mode, fails the build on a missing page or anchor. Templates that link
+receive ``src_uri`` (the page's own source URI) and call the globals installed here:
+
+- ``link(uri)``: the relative path from the page to another page (``agencies/x.md``);
+- ``cite(text)``: a citation as written, with the law's name and first article linked to that
+  article's anchor on the law page and each further article linked to its own anchor.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup
+
+from .. import citations
+from ..corpus import Corpus
+from ..render import escape
+from ..rules.legal_citations import law_names
+
+
+def relative(src_uri: str, target: str) -> Markup:
+    """`target` (a src URI, optionally with ``#anchor``) as seen from the page `src_uri`."""
+    path, _, anchor = target.partition("#")
+    rel = posixpath.relpath(path, posixpath.dirname(src_uri) or ".")
+    url = quote(rel, safe="/.-_") + (f"#{quote(anchor, safe='-_.')}" if anchor else "")
+    return Markup(url)  # noqa: S704 - percent-encoded: nothing in it starts HTML or Markdown
+
+
+#: The script behind the list pages' filters (templates/table-filter.js), served from the site itself.
+FILTER_SCRIPT = "assets/table-filter.js"
+
+
+def filter_script() -> str:
+    from ..render import TEMPLATES
+
+    return (TEMPLATES / "table-filter.js").read_text(encoding="utf-8")
+
+
+def item_uri(code: str) -> str:
+    return f"items/{code}.md"
+
+
+def law_uri(law_id: str) -> str:
+    return f"laws/{law_id}.md"
+
+
+def benchmark_uri(doc_id: str, entry_id: str | None = None) -> str:
+    return f"benchmarks/{doc_id}.md" + (f"#{entry_id}" if entry_id else "")
+
+
+def agency_uri(agency_id: str) -> str:
+    return f"agencies/{agency_id}.md"
+
+
+def article_anchor(article: citations.Article) -> str:
+    """``article-33``, or ``article-10-1`` for 第十条之一: stable, whatever the article's text."""
+    return f"article-{article.number}" + (f"-{article.extra}" if article.extra else "")
+
+
+def cite_markdown(text: Any, names: dict[str, dict], src_uri: str) -> Markup:
+    """A citation with links to its articles; anything that does not resolve stays plain text."""
+    if not isinstance(text, str):
+        return escape(text)
+    try:
+        name, located = citations.locate(text)
+    except citations.CitationError:
+        return escape(text)
+    law = names.get(name)
+    if law is None or not isinstance(law.get("id"), str):
+        return escape(text)
+    page = relative(src_uri, law_uri(law["id"]))
+    if not located:
+        return Markup(f"[{escape(text)}]({page})")  # noqa: S704 - escaped text, encoded URL
+    out, position = [], 0
+    for index, (article, start, end) in enumerate(located):
+        label_start = 0 if index == 0 else start
+        out.append(escape(text[position:label_start]))
+        out.append(f"[{escape(text[label_start:end])}]({page}#{article_anchor(article)})")
+        position = end
+    out.append(escape(text[position:]))
+    return Markup("".join(out))  # noqa: S704 - escaped text, encoded URLs
+
+
+def _src_uri(context: jinja2.runtime.Context) -> str:
+    src_uri = context.get("src_uri")
+    if not isinstance(src_uri, str):
+        raise jinja2.UndefinedError("link() and cite() need `src_uri` (the page's own source URI) in the template")
+    return src_uri
+
+
+def install(env: jinja2.Environment, corpus: Corpus) -> None:
+    """Add ``link`` and ``cite`` to the environment, bound to this corpus's law registry."""
+    names = law_names(corpus)
+
+    @jinja2.pass_context
+    def cite(context: jinja2.runtime.Context, text: Any) -> Markup:
+        return cite_markdown(text, names, _src_uri(context))
+
+    @jinja2.pass_context
+    def link(context: jinja2.runtime.Context, target: str) -> Markup:
+        return relative(_src_uri(context), target)
+
+    env.globals["cite"] = cite
+    env.globals["link"] = link
+    env.filters["cite"] = cite
