@@ -1,0 +1,66 @@
+"""法律法规: the law registry, and a page per law with an anchor per article (``#article-33``).
+
+A law page shows each article whose text the registry holds, and every other article that some
+record cites (without text), so that every citation on the site links to an anchor that exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import citations
+from ..numerals import to_chinese
+from ..rules.legal_citations import law_names
+from . import Context
+from .links import article_anchor, law_uri
+
+LEVELS = ("法律", "行政法规", "部门规章", "地方性法规", "地方政府规章", "规范性文件")
+
+
+def pages(ctx: Context) -> dict[str, str]:
+    laws = sorted((refs[0].value for refs in ctx.corpus.laws.values() if isinstance(refs[0].value, dict)),
+                  key=lambda law: (LEVELS.index(law["level"]) if law.get("level") in LEVELS else len(LEVELS),
+                                   law["id"]))
+    out = {"laws/index.md": ctx.env.get_template("laws.md.j2").render(
+        **ctx.base, src_uri="laws/index.md", laws=laws)}
+    cited = cited_articles(ctx)
+    template = ctx.env.get_template("law.md.j2")
+    for law in laws:
+        uri = law_uri(law["id"])
+        replaced = ctx.corpus.laws.get(law.get("replaced_by")) if isinstance(law.get("replaced_by"), str) else None
+        out[uri] = template.render(**ctx.base, src_uri=uri, law=law,
+                                   articles=articles(law, cited.get(law["id"], set())),
+                                   replaced_by=replaced[0].value if replaced else None)
+    return out
+
+
+def cited_articles(ctx: Context) -> dict[str, set[citations.Article]]:
+    """Law id → the articles (number and 之X, without 款 or 项) that any record cites."""
+    names = law_names(ctx.corpus)
+    out: dict[str, set[citations.Article]] = {}
+    for text in {text for _, _, text in ctx.corpus.tracked("citation")}:
+        try:
+            parsed = citations.parse(text)
+        except citations.CitationError:
+            continue
+        law = names.get(parsed.law)
+        if law is not None and isinstance(law.get("id"), str):
+            out.setdefault(law["id"], set()).update(citations.Article(a.number, a.extra) for a in parsed.articles)
+    return out
+
+
+def articles(law: dict, cited: set[citations.Article]) -> list[dict[str, Any]]:
+    """The articles a law page shows, in order: those with text, and the cited ones without."""
+    stored = {}
+    for article in law.get("articles") or []:
+        if isinstance(article, dict) and isinstance(article.get("no"), int):
+            stored[citations.Article(article["no"])] = article
+    out = []
+    for key in sorted(set(stored) | cited, key=lambda a: (a.number, a.extra or 0)):
+        article = stored.get(key, {})
+        text = article.get("text")
+        label = f"第{to_chinese(key.number)}条" + (f"之{to_chinese(key.extra)}" if key.extra else "")
+        out.append({"anchor": article_anchor(key), "label": label, "chapter": article.get("chapter"),
+                    "paragraphs": [line for line in text.splitlines() if line.strip()] if isinstance(text, str)
+                    else []})
+    return out
