@@ -122,7 +122,7 @@ def on_files(files: Any, config: Any) -> Any:
     corpus = _building[root]
     today = os.environ.get(TODAY_ENV)
     day = datetime.date.fromisoformat(today) if today else datetime.date.today()
-    for uri, content in pages(corpus, day).items():
+    for uri, content in pages(corpus, day, directory_urls=config["use_directory_urls"]).items():
         existing = files.get_file_from_path(uri)
         if existing is not None:
             files.remove(existing)

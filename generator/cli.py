@@ -245,20 +245,24 @@ def diff(base: str, head: str | None, root: FsPath) -> None:
 @click.option("--agency", "agency", required=True, metavar="ID", help="执法主体标识，例如 lsscjgj。")
 @click.option("--year", type=click.IntRange(2000, 2100), default=None, metavar="YYYY",
               help="执法决定的文书号年份和文件夹、裁量基准的文件名用哪一年（默认：今年）。")
+@click.option("--prefix", default=None, metavar="机关代字",
+              help="执法决定的文书号用哪个机关代字（默认：本主体登记的处罚代字，即以“罚”结尾的第一个）。")
 @root_option
-def new_record(kind: str, agency: str, year: int | None, root: FsPath) -> None:
+def new_record(kind: str, agency: str, year: int | None, prefix: str | None, root: FsPath) -> None:
     """写一份带中文注释的 YAML 草稿，填好空白即可通过校验。
 
     decision：新建 data/agencies/<主体>/decisions/<年份>/ 下的决定文件，建议下一个文书号；
     benchmark：新建本县裁量基准文件；item、officer：在 items.yaml、personnel.yaml 末尾追加一段。
     不覆盖已有文件。
     """
-    from .skeleton import SkeletonError, UnknownAgency, create
+    from .skeleton import BadPrefix, SkeletonError, UnknownAgency, create
 
     try:
-        written = create(root, kind, agency, year=year)
+        written = create(root, kind, agency, year=year, prefix=prefix)
     except UnknownAgency as exc:
         raise click.BadParameter(str(exc), param_hint="--agency") from None
+    except BadPrefix as exc:
+        raise click.BadParameter(str(exc), param_hint="--prefix") from None
     except SkeletonError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)

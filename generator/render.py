@@ -65,8 +65,13 @@ def visible(decision: dict, today: datetime.date, site: Any = None) -> bool:
     return published is not None and until is not None and published <= today <= until
 
 
-def pages(corpus: Corpus, today: datetime.date, schemas: SchemaSet | None = None) -> dict[str, str]:
-    """src URI → Markdown for every generated page (see generator/pages/)."""
+def pages(corpus: Corpus, today: datetime.date, schemas: SchemaSet | None = None, *,
+          directory_urls: bool = True) -> dict[str, str]:
+    """src URI → Markdown for every generated page (see generator/pages/).
+
+    `directory_urls` is mkdocs' ``use_directory_urls``: it decides the address of each page,
+    which some pages print (the decision pages' QR codes).
+    """
     from .pages import render_all
 
-    return render_all(corpus, today, environment(), schemas)
+    return render_all(corpus, today, environment(), schemas, directory_urls=directory_urls)

@@ -38,6 +38,10 @@ class UnknownAgency(Exception):
     """No agency.yaml with this id: a usage error."""
 
 
+class BadPrefix(Exception):
+    """A 机关代字 the body has not registered: a usage error."""
+
+
 class SkeletonError(Exception):
     """The skeleton cannot be written without overwriting or breaking a file."""
 
@@ -263,17 +267,21 @@ class Written:
 _HOW = "请填写每个空白（冒号或“-”后面空着的地方）；标“选填”的不需要时删除；填好后运行 portal validate 检查。"
 
 
-def next_doc_no(corpus: Corpus, agency: dict, year: int) -> tuple[str, int]:
-    """The next free 文书号 of the body's first 机关代字 in `year`, and the highest serial used."""
-    prefixes = [p for p in agency.get("doc_prefixes") or [] if isinstance(p, str)]
-    prefix = prefixes[0] if prefixes else "（机关代字）"
+def next_doc_no(corpus: Corpus, prefix: str, year: int) -> tuple[str, int]:
+    """The next free 文书号 of a 机关代字 in `year`, and the highest serial used so far."""
     used = [parsed.seq for doc_no in corpus.decisions
             if (parsed := parse_doc_no(doc_no)) and parsed.prefix == prefix and parsed.year == year]
     highest = max(used, default=0)
     return f"{prefix}〔{year}〕{highest + 1}号", highest
 
 
-def create(root: FsPath, kind: str, agency_id: str, *, year: int | None = None,
+def default_prefix(prefixes: list[str]) -> str:
+    """The 机关代字 a new decision gets unless told: the first one for penalties (…罚), which
+    are most of what is published, else the first registered."""
+    return next((p for p in prefixes if p.endswith("罚")), prefixes[0] if prefixes else "（机关代字）")
+
+
+def create(root: FsPath, kind: str, agency_id: str, *, year: int | None = None, prefix: str | None = None,
            schemas: SchemaSet | None = None) -> Written:
     schemas = schemas or SchemaSet()
     corpus, _ = load_corpus(root, schemas)
@@ -285,7 +293,12 @@ def create(root: FsPath, kind: str, agency_id: str, *, year: int | None = None,
     year = year or datetime.date.today().year
     folder = root / "data" / "agencies" / agency_id
     if kind == "decision":
-        return _decision(schemas, corpus, agency, folder, year)
+        prefixes = [p for p in agency.get("doc_prefixes") or [] if isinstance(p, str)]
+        if prefix is not None and prefix not in prefixes:
+            raise BadPrefix(f"“{prefix}”不是 {agency_id} 登记的机关代字（{'、'.join(prefixes) or '无'}）。")
+        return _decision(schemas, corpus, agency, folder, year, prefix or default_prefix(prefixes), prefixes)
+    if prefix is not None:
+        raise BadPrefix("--prefix 只用于 decision（执法决定的文书号）。")
     if kind == "benchmark":
         return _benchmark(schemas, corpus, agency_id, folder, year)
     list_key, file_name, title = {"item": ("items", "items.yaml", "执法事项"),
@@ -304,18 +317,18 @@ def _write_new(path: FsPath, root: FsPath, lines: list[str]) -> str:
     return rel
 
 
-def _decision(schemas: SchemaSet, corpus: Corpus, agency: dict, folder: FsPath, year: int) -> Written:
-    doc_no, highest = next_doc_no(corpus, agency, year)
-    serial = highest + 1
-    others = [p for p in agency.get("doc_prefixes") or [] if isinstance(p, str)][1:]
-    used = f"{year} 年已用到 {highest} 号" if highest else f"{year} 年还没有决定"
+def _decision(schemas: SchemaSet, corpus: Corpus, agency: dict, folder: FsPath, year: int, prefix: str,
+              prefixes: list[str]) -> Written:
+    doc_no, highest = next_doc_no(corpus, prefix, year)
+    used = f"{year} 年已用到 {highest} 号" if highest else f"{year} 年还没有用过"
+    others = [next_doc_no(corpus, other, year)[0] for other in prefixes if other != prefix]
     header = [
         _line("", "执法决定（由 portal new decision 生成）：一个决定一个文件。" + _HOW),
-        _line("", f"文书号按机关代字“{doc_no.split('〔')[0]}”{used}，建议用 {doc_no}；"
-              "决定日期须在同一年" + (f"；也可用其他代字：{'、'.join(others)}" if others else "") + "。"),
+        _line("", f"文书号：机关代字“{prefix}”{used}，建议用 {doc_no}；决定日期须在 {year} 年"
+              + (f"；其他代字的下一个号：{'、'.join(others)}" if others else "") + "。"),
     ]
     lines = _render(schemas, "decision", {("doc_no",): doc_no, ("agency",): agency["id"]})
-    path = folder / "decisions" / str(year) / f"{year}-{serial:03d}.yaml"
+    path = folder / "decisions" / str(year) / f"{year}-{highest + 1:03d}.yaml"
     rel = _write_new(path, corpus.root, header + lines)
     return Written(rel, f"文书号建议为 {doc_no}。{_HOW}")
 

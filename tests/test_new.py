@@ -154,3 +154,20 @@ def test_a_crlf_file_grows_with_crlf_lines(cli, project: Path):
     cli("new", "officer", "--agency", "lsscjgj", "--root", str(project))
     raw = personnel.read_bytes()
     assert raw.count(b"\n") == raw.count(b"\r\n")
+
+
+def test_a_decision_gets_the_penalty_prefix_unless_another_is_chosen(cli, project: Path):
+    agency = project / "data/agencies/lsscjgj/agency.yaml"
+    agency.write_text(agency.read_text(encoding="utf-8").replace("[连山市监罚]", "[连山市监许, 连山市监罚]"), encoding="utf-8")
+    code, out, _ = cli("new", "decision", "--agency", "lsscjgj", "--year", "2024", "--root", str(project))
+    assert (code, "连山市监罚〔2024〕13号" in out) == (0, True)
+    text = (project / DECISIONS / "2024" / "2024-013.yaml").read_text(encoding="utf-8")
+    assert "其他代字的下一个号：连山市监许〔2024〕1号" in text
+    code, out, _ = cli("new", "decision", "--agency", "lsscjgj", "--year", "2024", "--prefix", "连山市监许",
+                       "--root", str(project))
+    assert (code, out.startswith(f"已写入 {DECISIONS}/2024/2024-001.yaml。文书号建议为 连山市监许〔2024〕1号。")) == (0, True)
+
+
+def test_an_unregistered_prefix_is_a_usage_error(cli, project: Path):
+    code, _, err = cli("new", "decision", "--agency", "lsscjgj", "--prefix", "连山罚", "--root", str(project))
+    assert code == 2 and "“连山罚”不是 lsscjgj 登记的机关代字（连山市监罚）" in err

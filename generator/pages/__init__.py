@@ -27,6 +27,7 @@ class Context:
     agencies: list[dict] = field(default_factory=list)  # county bodies first, then towns
     shown: list[dict] = field(default_factory=list)  # decisions on display today, newest first
     names: dict[str, str] = field(default_factory=dict)  # agency id → short name
+    directory_urls: bool = True  # mkdocs' use_directory_urls: page addresses end in / (see decisions.page_url)
 
     @property
     def base(self) -> dict[str, Any]:
@@ -57,10 +58,11 @@ def context(corpus: Corpus, today: datetime.date, env: jinja2.Environment,
 
 
 def render_all(corpus: Corpus, today: datetime.date, env: jinja2.Environment,
-               schemas: SchemaSet | None = None) -> dict[str, str]:
+               schemas: SchemaSet | None = None, *, directory_urls: bool = True) -> dict[str, str]:
     from . import agencies, decisions, home, reference
 
     ctx = context(corpus, today, env, schemas)
+    ctx.directory_urls = directory_urls
     out: dict[str, str] = {}
     for family in (home, agencies, decisions, reference):
         out.update(family.pages(ctx))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import Context
+from . import Context, decisions
 
 
 def pages(ctx: Context) -> dict[str, str]:
@@ -11,9 +11,11 @@ def pages(ctx: Context) -> dict[str, str]:
     out = {"agencies/index.md": ctx.env.get_template("agencies.md.j2").render(**ctx.base, agencies=ctx.agencies)}
     template = ctx.env.get_template("agency.md.j2")
     for agency in ctx.agencies:
-        out[f"agencies/{agency['id']}.md"] = template.render(
+        uri = f"agencies/{agency['id']}.md"
+        shown = [d for d in ctx.shown if d.get("agency") == agency["id"]]
+        out[uri] = template.render(
             **ctx.base, agency=agency,
             items=sorted(items.get(agency["id"], []), key=lambda i: i.get("code")),
             officers=sorted(officers.get(agency["id"], []), key=lambda o: o.get("cert_no")),
-            decisions=[d for d in ctx.shown if d.get("agency") == agency["id"]])
+            decisions=shown, decision_links=decisions.links(ctx, shown, uri))
     return out

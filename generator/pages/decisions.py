@@ -1,9 +1,183 @@
-"""执法决定公示: the list of decisions on display."""
+"""执法决定公示: the list of decisions on display, and a page per decision (一案一码).
+
+A decision's page is ``decisions/<agency>/<slug>.md``, the slug taken from its file name, so
+its address never changes while the file stays where it is: the QR code printed on the
+served decision keeps working. Only decisions on display today (render.visible) get a page;
+the others are in no list and have no page at all.
+
+The page starts with the summary 总局令第45号第四条 puts in front of a published penalty
+(决定书文号, 当事人基本情况, 违法行为类型, 处罚内容, 作出决定的机关名称和日期), then the facts,
+basis, the benchmark tier applied, procedure, display period and status, the QR code of the
+page's own address and the record's content hash. A withdrawn decision (第十一条) shows only
+the withdrawal notice: when, why and by which document, not the facts, outcome or party.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import posixpath
+from typing import Any
+
+import segno
+from markupsafe import Markup
+
+from ..corpus import Ref
+from ..display import FOREVER, display_until, period
+from ..layout import Placement
+from ..penalties import fine_ranges, kinds, tier_named
 from . import Context
+
+LIST = "decisions/index.md"
+#: Characters of the SHA-256 shown as the content hash (64 bits: no two records share it by chance).
+HASH_CHARS = 16
 
 
 def pages(ctx: Context) -> dict[str, str]:
-    return {"decisions/index.md": ctx.env.get_template("decisions.md.j2").render(**ctx.base, decisions=ctx.shown)}
+    out = {LIST: ctx.env.get_template("decisions.md.j2").render(
+        **ctx.base, decisions=ctx.shown, names=ctx.names, links=links(ctx, ctx.shown, LIST))}
+    template = ctx.env.get_template("decision.md.j2")
+    for decision in ctx.shown:
+        uri = page_uri(ctx, decision)
+        out[uri] = template.render(**ctx.base, **_page_context(ctx, decision, uri))
+    return out
+
+
+def slug(placement: Placement) -> str:
+    """The file name without .yaml, prefixed with its year folder unless it already starts with it.
+
+    Data files are named ``<year>-<number>-<words>.yaml`` by convention; a file named only
+    ``fumes.yaml`` in ``2024/`` becomes ``2024-fumes``, so the same name in two year folders
+    gives two addresses.
+    """
+    stem, year = placement.stem or "", placement.year or ""
+    return stem if stem.startswith(f"{year}-") or stem == year else f"{year}-{stem}"
+
+
+def page_uri(ctx: Context, decision: dict) -> str:
+    """The Markdown source path of a decision's page, e.g. ``decisions/lsscjgj/2024-009-rice-label.md``."""
+    placement = _ref(ctx, decision).document.placement
+    return f"decisions/{placement.agency}/{slug(placement)}.md"
+
+
+def page_url(ctx: Context, uri: str) -> str:
+    """The public address of the page at `uri`: site.yaml ``base_url`` + the path mkdocs writes."""
+    from mkdocs.structure.files import File
+
+    path = File(uri, None, None, ctx.directory_urls).url
+    return str(ctx.site.get("base_url", "/")) + path
+
+
+def links(ctx: Context, decisions: list[dict], from_uri: str) -> dict[str, Markup]:
+    """doc_no → the decision page relative to the page at `from_uri`, for a Markdown link.
+
+    Slugs and body ids are letters, digits, ``.``, ``_`` and ``-``, so the link is used as is
+    (escaping ``_`` would break it).
+    """
+    here = posixpath.dirname(from_uri) or "."
+    return {d["doc_no"]: Markup(posixpath.relpath(page_uri(ctx, d), here))  # noqa: S704 - safe characters only
+            for d in decisions}
+
+
+def content_hash(record: Any) -> str:
+    """The first 16 hex digits of the SHA-256 of the record as canonical JSON.
+
+    Canonical: keys sorted, no spaces, UTF-8 (not ``\\u`` escapes). Anyone holding the data file
+    can recompute it (``json.dumps(record, ensure_ascii=False, sort_keys=True,
+    separators=(",", ":"))``) to check that the page shows that very record.
+    """
+    text = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_CHARS]
+
+
+def qr_svg(url: str, label: str) -> Markup:
+    """The QR code of `url` as inline SVG, dark on white, with `label` as its accessible name."""
+    code = segno.make(url, error="m", micro=False)
+    svg = code.svg_inline(scale=4, border=4, dark="#000", light="#fff", svgclass="portal-qr-code",
+                          lineclass=None, title=label)  # segno escapes the title
+    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S704 - segno's own markup
+
+
+def outcome_lines(decision: dict) -> list[str]:
+    """处罚内容 (or the result of a permit, inspection or coercive measure), one part each.
+
+    Each penalty kind with its amount where there is one: ``没收违法所得 480 元``, ``罚款 6,000 元``.
+    """
+    outcome = decision.get("outcome") if isinstance(decision.get("outcome"), dict) else {}
+    fields = {"罚款": "fine", "没收违法所得": "confiscated", "没收非法财物": "confiscated"}
+    lines, used = [], set()
+    for kind in kinds(outcome):
+        key = fields.get(kind)
+        if key and key not in used and _number(outcome.get(key)):
+            used.add(key)
+            lines.append(f"{kind} {_yuan(outcome[key])}")
+        else:
+            lines.append(kind)
+    for key, label in (("fine", "罚款"), ("confiscated", "没收金额")):
+        if key not in used and _number(outcome.get(key)):
+            lines.append(f"{label} {_yuan(outcome[key])}")
+    if isinstance(outcome.get("restriction_months"), int):
+        lines.append(f"限制期限 {outcome['restriction_months']} 个月")
+    for key in ("licence_action", "permit", "measure", "conclusion"):
+        if outcome.get(key):
+            lines.append(str(outcome[key]))
+    return lines
+
+
+def _page_context(ctx: Context, decision: dict, uri: str) -> dict[str, Any]:
+    agency = ctx.corpus.agency(decision.get("agency")) or {}
+    url = page_url(ctx, uri)
+    until = display_until(decision, ctx.site)
+    item_refs = ctx.corpus.items.get(decision.get("item"), [])
+    return {
+        "d": decision,
+        "agency": agency,
+        "agency_link": Markup(posixpath.relpath(f"agencies/{decision.get('agency')}.md",  # noqa: S704 - id chars
+                                                posixpath.dirname(uri))),
+        "list_link": Markup(posixpath.relpath(LIST, posixpath.dirname(uri))),  # noqa: S704 - constant
+        "item": item_refs[0].value if item_refs else {},
+        "outcome": outcome_lines(decision),
+        "benchmark": _benchmark(ctx, decision),
+        "officers": [_officer(ctx, cert) for cert in decision.get("officers", [])],
+        "until": None if until is None else ("长期公示" if until == FOREVER else until.isoformat()),
+        "period": period(decision, ctx.site),
+        "url": url,
+        "qr": qr_svg(url, f"{decision.get('doc_no', '')}的二维码：{url}"),
+        "hash": content_hash(decision),
+    }
+
+
+def _benchmark(ctx: Context, decision: dict) -> dict[str, Any] | None:
+    """The benchmark entry and tier applied, with the tier's fine ranges named."""
+    applied = decision.get("benchmark")
+    if not isinstance(applied, dict):
+        return None
+    refs = ctx.corpus.entries.get(applied.get("entry"), [])
+    if not refs:
+        return None
+    entry, document = refs[0].value, refs[0].document
+    tier = tier_named(entry, applied.get("tier", "")) or {}
+    ranges = [f"{r.text()}（{c}）" if (c := (tier["fines"][r.index].get("condition"))) else r.text()
+              for r in fine_ranges(tier)]
+    return {"entry": entry, "document": document.data if isinstance(document.data, dict) else {},
+            "tier": applied.get("tier"), "kinds": kinds(tier), "ranges": ranges,
+            "circumstances": [c for c in tier.get("circumstances", []) if isinstance(c, str)]}
+
+
+def _officer(ctx: Context, cert: str) -> str:
+    refs = ctx.corpus.officers.get(cert, [])
+    name = refs[0].value.get("name") if refs else None
+    return f"{name}（执法证号 {cert}）" if name else f"执法证号 {cert}"
+
+
+def _ref(ctx: Context, decision: dict) -> Ref:
+    return next(ref for ref in ctx.corpus.decisions[decision["doc_no"]] if ref.value is decision)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _yuan(value: float) -> str:
+    text = f"{value:,.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
+    return f"{text} 元"

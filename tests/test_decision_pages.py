@@ -1,0 +1,149 @@
+"""A page per decision on display (一案一码): summary fields, QR address, content hash, withdrawals."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.checker import validate
+from generator.layout import Placement
+from generator.pages.decisions import content_hash, outcome_lines, slug
+from generator.render import pages
+
+DECISION = "data/agencies/lsscjgj/decisions/2024/2024-012.yaml"
+PAGE = "decisions/lsscjgj/2024-012/index.html"
+URL = "https://zfgs.example.gov.cn/decisions/lsscjgj/2024-012/"
+DOC_NO = "连山市监罚〔2024〕12号"
+
+day = datetime.date.fromisoformat
+
+
+def build(cli, project: Path, today: str = "2026-11-27") -> Path:
+    out = project / "site"
+    code, _, stderr = cli("build", "--root", str(project), "--out", str(out), "--today", today)
+    assert (code, stderr) == (0, "")
+    return out
+
+
+def text_of(page: Path) -> str:
+    """The page's visible text (tags dropped, entities decoded), the QR code's SVG left out."""
+    source = re.sub(r"<svg.*?</svg>", "", page.read_text(encoding="utf-8"), flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", source))
+
+
+def withdraw(project: Path) -> None:
+    path = project / DECISION
+    path.write_text(path.read_text(encoding="utf-8").replace("status: 有效", """status: 已撤回
+withdrawal:
+  date: 2024-09-24
+  changed_on: 2024-09-20
+  reason: 县人民政府经行政复议决定撤销本处罚决定，本局依法撤下原公示内容。
+  document: 连山壮族瑶族自治县人民政府行政复议决定书（连府复决〔2024〕7号）"""), encoding="utf-8")
+
+
+def test_a_decision_page_shows_the_summary_of_order_45_article_4(cli, project: Path):
+    text = text_of(build(cli, project) / PAGE)
+    assert "行政处罚信息摘要" in text
+    for field, value in [("决定书文号", DOC_NO), ("当事人", "连山壮族瑶族自治县禾丰食品有限公司（法人）"),
+                         ("统一社会信用代码", "91441825MA4W2G6Y8W"), ("处罚内容", "罚款 50,000 元"),
+                         ("作出决定的机关", "连山壮族瑶族自治县市场监督管理局"), ("决定日期", "2024-04-10")]:
+        assert re.search(f"{field}\\s+{re.escape(value)}", text), field
+    assert re.search(r"违法行为类型\s+\S", text)
+    assert "当事人经营超过保质期的食品" in text  # facts
+    assert "《中华人民共和国食品安全法》第一百二十四条第一款第（五）项" in text  # basis
+    assert re.search(r"适用阶次\s+从轻处罚", text) and re.search(r"阶次幅度\s+\S+ 元", text)
+    assert re.search(r"程序\s+普通程序", text)
+    assert re.search(r"公示截止日期\s+2027-04-15", text) and re.search(r"状态\s+有效", text)
+
+
+def test_the_qr_code_address_is_the_page_canonical_address(cli, project: Path):
+    source = (build(cli, project) / PAGE).read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{URL}">' in source
+    assert f"本页网址：<span class=\"portal-url\">{URL}</span>" in source
+    svg = re.search(r'<svg [^>]*class="portal-qr-code"[^>]*>.*?</svg>', source, flags=re.S).group(0)
+    assert 'role="img"' in svg and f"<title>{DOC_NO}的二维码：{URL}</title>" in svg
+
+
+def test_the_content_hash_is_the_sha256_of_the_record_as_canonical_json(cli, project: Path):
+    record = validate(project).corpus.decisions[DOC_NO][0].value
+    canonical = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    expected = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+    assert content_hash(record) == expected
+    assert f'<code class="portal-hash">{expected}</code>' in (build(cli, project) / PAGE).read_text(encoding="utf-8")
+
+
+def test_a_withdrawn_decision_shows_the_notice_and_not_the_content(cli, project: Path):
+    withdraw(project)
+    out = build(cli, project)
+    text = text_of(out / PAGE)
+    assert "撤回公告" in text and "2024-09-24" in text
+    assert "县人民政府经行政复议决定撤销本处罚决定" in text and "连府复决〔2024〕7号" in text
+    for hidden in ("当事人经营超过保质期的食品", "禾丰食品", "91441825MA4W2G6Y8W", "陈某", "50,000", "罚款",
+                   "连山某某食品有限公司"):
+        assert hidden not in text, hidden
+    for listing in ("decisions/index.html", "agencies/lsscjgj/index.html", "index.html"):
+        listed = text_of(out / listing)
+        assert DOC_NO in listed and "禾丰食品" not in listed and "连山某某食品有限公司" not in listed, listing
+
+
+def test_the_lists_link_each_decision_to_its_page(cli, project: Path):
+    out = build(cli, project)
+    for listing, href in [("decisions/index.html", "lsscjgj/2024-012/"),
+                          ("agencies/lsscjgj/index.html", "../../decisions/lsscjgj/2024-012/"),
+                          ("index.html", "decisions/lsscjgj/2024-012/")]:
+        assert f'href="{href}"' in (out / listing).read_text(encoding="utf-8"), listing
+
+
+def test_a_decision_past_its_display_period_has_no_page(cli, project: Path):
+    out = build(cli, project, today="2027-04-16")
+    assert not (out / PAGE).exists()
+    assert not list((out / "decisions").glob("*/"))
+    assert DOC_NO not in (out / "agencies/lsscjgj/index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", [
+    pytest.param(lambda d: d["outcome"].update(kinds=["警告"], fine=None), id="warning-only"),
+    pytest.param(lambda d: d.update(party={"kind": "自然人", "name": "陈某", "minor": True}), id="minor"),
+    pytest.param(lambda d: d.update(published_on="2026-12-01"), id="not-yet-published"),
+])
+def test_a_decision_not_on_display_gets_no_page(project: Path, change):
+    corpus = validate(project).corpus
+    change(corpus.decisions[DOC_NO][0].value)
+    generated = pages(corpus, day("2026-11-27"))
+    assert "decisions/lsscjgj/2024-012.md" not in generated
+    assert [uri for uri, text in generated.items() if DOC_NO in text and not uri.startswith("help/")] == []
+
+
+def test_the_slug_is_the_file_name_prefixed_with_its_year():
+    def placement(stem: str, year: str = "2024") -> Placement:
+        return Placement("decision", f"data/agencies/x/decisions/{year}/{stem}.yaml", "x", stem, year)
+
+    assert slug(placement("2024-012")) == "2024-012"
+    assert slug(placement("2024-009-rice-label")) == "2024-009-rice-label"
+    assert slug(placement("fumes")) == "2024-fumes"
+    assert slug(placement("fumes", "2023")) == "2023-fumes"
+
+
+def test_the_pages_follow_use_directory_urls(project: Path):
+    corpus = validate(project).corpus
+    flat = pages(corpus, day("2026-11-27"), directory_urls=False)["decisions/lsscjgj/2024-012.md"]
+    assert "https://zfgs.example.gov.cn/decisions/lsscjgj/2024-012.html" in flat
+
+
+@pytest.mark.parametrize(("outcome", "expected"), [
+    pytest.param({"kinds": ["没收违法所得", "罚款"], "fine": 6000, "confiscated": 480},
+                 ["没收违法所得 480 元", "罚款 6,000 元"], id="amounts-beside-their-kinds"),
+    pytest.param({"kinds": ["罚款"], "fine": 480, "confiscated": 480}, ["罚款 480 元", "没收金额 480 元"],
+                 id="equal-amounts-both-shown"),
+    pytest.param({"kinds": ["罚款", "限制从业"], "fine": 1000.5, "restriction_months": 48},
+                 ["罚款 1,000.5 元", "限制从业", "限制期限 48 个月"], id="restriction"),
+    pytest.param({"permit": "准予许可"}, ["准予许可"], id="permit"),
+])
+def test_the_outcome_names_each_kind_with_its_amount(outcome, expected):
+    assert outcome_lines({"outcome": outcome}) == expected
