@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
@@ -153,10 +154,13 @@ class _Places:
             place.items = (schema["items"], base)
         place.min_items = max(place.min_items, schema.get("minItems", 0))
         for part in schema.get("allOf", []):
-            condition = part.get("if", {}).get("properties", {}) if isinstance(part, dict) else {}
-            for name, test in condition.items():
-                if isinstance(test, dict) and "const" in test:
-                    place.conditions.append((name, test["const"], part.get("then", {}), part.get("else", {})))
+            tests = part.get("if", {}).get("properties", {}) if isinstance(part, dict) else {}
+            for name, test in tests.items():
+                if not isinstance(test, dict) or "const" not in test:
+                    continue
+                condition = (name, test["const"], part.get("then", {}), part.get("else", {}))
+                if condition not in place.conditions:
+                    place.conditions.append(condition)
         if "$ref" in schema:
             target, document = self.schemas.resolve(schema["$ref"], base)
             where = f"{document}#{schema['$ref'].partition('#')[2]}"
@@ -192,7 +196,7 @@ def _line(code: str, comment: str) -> str:
     return f"{code}{' ' * max(2, COMMENT_COLUMN - _width(code))}# {comment}"
 
 
-def _comment(place: Place, *, optional: bool, block: bool, conditions: list[str] = (), of: str = "") -> str:
+def _comment(place: Place, *, optional: bool, block: bool, conditions: Sequence[str] = (), of: str = "") -> str:
     title = f"{of}的一项" if of else place.title or ""
     text = f"{title}：{''.join(place.notes)}" if place.notes else title
     if place.enum:
