@@ -36,8 +36,9 @@ def check(corpus: Corpus) -> Iterator[Problem]:
         agency = document.placement.agency
         if not isinstance(officers, list):
             continue
-        if len({o for o in officers if isinstance(o, str)}) < 2:
-            yield Problem("too-few-officers", f"只写了 {len(officers)} 名执法人员：执法人员不得少于两人，"
+        distinct = {o for o in officers if isinstance(o, str) and o}
+        if len(distinct) < 2:
+            yield Problem("too-few-officers", f"只写了 {len(distinct)} 名执法人员：执法人员不得少于两人，"
                           "请补充承办人员的执法证号。", document.file, path=("officers",), source=SOURCE)
         for index, cert in enumerate(officers):
             refs = corpus.officers.get(cert) if isinstance(cert, str) else None
