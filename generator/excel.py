@@ -205,7 +205,11 @@ def build_layout(schemas: SchemaSet, kind: Kind) -> Layout:
 # --- cells ---------------------------------------------------------------------------------
 
 class _Unrepresentable(Exception):
-    pass
+    """A value no cell can hold as it is; `path` says where, inside the record."""
+
+    def __init__(self, path: Path = ()):
+        super().__init__(format_path(path))
+        self.path = path
 
 
 def _element_text(value: Any, column: Column) -> str:
@@ -375,8 +379,23 @@ class _Row:
     children: dict[str, list[dict[Path, Any]]] = field(default_factory=dict)
 
 
+def _cells(columns: list[Column], record: dict, prefix: Path) -> dict[Path, Any]:
+    cells = {}
+    for column in columns:
+        if column.path in (FILE, OWNER):
+            continue
+        try:
+            cells[column.path] = to_cell(_get(record, column.path), column)
+        except _Unrepresentable:
+            value = _get(record, column.path)
+            inner = next((i for i, v in enumerate(value) if not isinstance(v, str) or "\n" in v or not v.strip()),
+                         None) if isinstance(value, list) else None
+            raise _Unrepresentable(prefix + column.path + (() if inner is None else (inner,))) from None
+    return cells
+
+
 def _rows_of(layout: Layout, record: dict, file_name: str | None) -> _Row:
-    cells = {c.path: to_cell(_get(record, c.path), c) for c in layout.main.columns if c.path != FILE}
+    cells = _cells(layout.main.columns, record, ())
     if file_name is not None:
         cells[FILE] = file_name
     row = _Row(cells)
@@ -386,10 +405,10 @@ def _rows_of(layout: Layout, record: dict, file_name: str | None) -> _Row:
         if entries is None:
             continue
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-            raise _Unrepresentable
+            raise _Unrepresentable((sheet.field or "",))
         row.children[sheet.field or ""] = [
-            {OWNER: owner, **{c.path: to_cell(_get(e, c.path), c) for c in sheet.columns if c.path != OWNER}}
-            for e in entries]
+            {OWNER: owner, **_cells(sheet.columns, entry, (sheet.field or "", index))}
+            for index, entry in enumerate(entries)]
     return row
 
 
@@ -452,12 +471,12 @@ def collect(root: FsPath, agency: str, kinds: list[str], schemas: SchemaSet | No
             for path, record, stem in records:
                 try:
                     row = _rows_of(layout, record, stem)
-                    back = coerce(_read_back(layout, row, agency), layout.shape)
-                except _Unrepresentable:
-                    back = None
-                if back is None or prune(back) != prune(record):
-                    where = _difference(prune(record), prune(back)) if back is not None else ()
-                    problems.append(_lossy(document.file, path + where))
+                except _Unrepresentable as refused:
+                    problems.append(_lossy(document.file, path + refused.path))
+                    continue
+                back = coerce(_read_back(layout, row, agency), layout.shape)
+                if prune(back) != prune(record):
+                    problems.append(_lossy(document.file, path + _difference(prune(record), prune(back))))
                     continue
                 out.append(row)
     return Export(agency, name, layouts, rows, problems)

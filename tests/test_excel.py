@@ -1,0 +1,365 @@
+"""Excel for clerks (issue 5, item 6): `portal export xlsx`, edit like a clerk, `portal import xlsx`.
+
+Round trip: on the bundled project and on the real data/, export then import writes nothing,
+so every file stays byte-identical; and what import would write for each file reads back as
+the same records (semantic identity, also for files it leaves alone).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from generator import loader, writer
+from generator.excel import KINDS, collect, prune, read_workbook, write_workbook
+from generator.schemas import SchemaSet, coerce
+
+from .conftest import REPO
+
+AGENCY = "lsscjgj"
+FINDING = re.compile(r"^工作表「(.+?)」(?:第 (\d+) 行)?(?: ([A-Z]+) 列)?(?:「(.+?)」)?：(错误|警告) \[(.+?)\] (.+)$")
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "data").rglob("*")) if p.is_file()}
+
+
+def export(cli, root: Path, agency: str = AGENCY) -> Path:
+    out = root.parent / f"{agency}.xlsx"
+    code, stdout, _ = cli("export", "xlsx", "--agency", agency, "--out", str(out), "--root", str(root))
+    assert code == 0, stdout
+    return out
+
+
+def edit(path: Path, change) -> None:
+    book = openpyxl.load_workbook(path)
+    change(book)
+    book.save(path)
+
+
+def headers(ws) -> dict[str, int]:
+    return {cell.value: cell.column for cell in ws[1]}
+
+
+def row_values(ws, number: int) -> dict[str, object]:
+    return {ws.cell(1, c).value: ws.cell(number, c).value for c in range(1, ws.max_column + 1)}
+
+
+def append(ws, values: dict[str, object]) -> int:
+    number = ws.max_row + 1
+    for header, column in headers(ws).items():
+        ws.cell(number, column, values.get(header))
+    return number
+
+
+def findings(stdout: str) -> list[tuple]:
+    """(sheet, row, column letter, header, code) of each reported cell."""
+    out = []
+    for line in stdout.splitlines():
+        match = FINDING.match(line)
+        if match:
+            sheet, row, letter, header, _, code, _ = match.groups()
+            out.append((sheet, int(row) if row else None, letter, header, code))
+    return out
+
+
+def new_decision(book, **changes) -> int:
+    """A clerk copies the existing decision's row, gives it the next 文书号 and new dates."""
+    ws = book["执法决定"]
+    values = row_values(ws, 2) | {
+        "文书号": "连山市监罚〔2024〕13号",
+        "标题": "对连山某某食品有限公司经营超过保质期食品的行政处罚决定（二）",
+        "决定日期": datetime.date(2024, 5, 10),
+        "公示日期": datetime.date(2024, 5, 13),
+        "文件名": None,
+    }
+    return append(ws, values | changes)
+
+
+# --- round trip ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("agency", ["lsscjgj", "jitian"])
+def test_export_then_import_writes_nothing_in_the_bundled_project(project, cli, agency):
+    before = snapshot(project)
+    workbook = export(cli, project, agency)
+    code, stdout, _ = cli("import", "xlsx", str(workbook), "--root", str(project))
+    assert (code, stdout) == (0, "工作簿与 data/ 中的数据一致，没有需要写入的修改。\n")
+    assert snapshot(project) == before
+
+
+def _real_project(tmp_path: Path) -> Path:
+    root = tmp_path / "real"
+    shutil.copytree(REPO / "data", root / "data")
+    return root
+
+
+def test_export_then_import_writes_nothing_in_the_real_data(tmp_path, cli):
+    root = _real_project(tmp_path)
+    before = snapshot(root)
+    agencies = sorted(p.name for p in (root / "data" / "agencies").iterdir())
+    assert len(agencies) >= 10
+    for agency in agencies:
+        workbook = export(cli, root, agency)
+        code, stdout, _ = cli("import", "xlsx", str(workbook), "--root", str(root))
+        assert (agency, code, stdout) == (agency, 0, "工作簿与 data/ 中的数据一致，没有需要写入的修改。\n")
+    assert snapshot(root) == before
+
+
+def test_what_import_would_write_for_the_real_data_is_the_same_records(tmp_path):
+    """Every items.yaml, personnel.yaml and decision file, read back from its workbook and
+    written by writer.py, loads as exactly the records it holds now."""
+    root = _real_project(tmp_path)
+    schemas = SchemaSet()
+    files = 0
+    for folder in sorted((root / "data" / "agencies").iterdir()):
+        workbook = tmp_path / f"{folder.name}.xlsx"
+        write_workbook(collect(root, folder.name, list(KINDS), schemas), workbook)
+        plan = read_workbook(workbook, root, schemas)
+        assert plan.findings == []
+        on_disk = {p.relative_to(root).as_posix() for p in folder.glob("items.yaml")} | {
+            p.relative_to(root).as_posix() for p in folder.glob("personnel.yaml")} | {
+            p.relative_to(root).as_posix() for p in folder.glob("decisions/*/*.yaml")}
+        assert set(plan.files) == on_disk
+        for file, document in plan.files.items():
+            shape = plan.shapes[file]
+            current = coerce(loader.load_file(root / file, file).data, shape)
+            assert prune(document) == prune(current), file
+            written = loader.load_bytes(writer.dump(document, shape).encode(), file)
+            assert written.problems == [] and coerce(written.data, shape) == document, file
+            files += 1
+    assert files > 100
+
+
+def test_a_changed_cell_rewrites_only_its_file_in_schema_order_and_hand_written_style(project, cli):
+    before = snapshot(project)
+    workbook = export(cli, project)
+    edit(workbook, lambda book: book["执法事项"].cell(2, headers(book["执法事项"])["事项名称"],
+                                                       "对经营超过保质期食品的行政处罚（调整）"))
+    code, stdout, _ = cli("import", "xlsx", str(workbook), "--root", str(project))
+    items = "data/agencies/lsscjgj/items.yaml"
+    assert (code, stdout) == (0, f"已写入 1 个文件（2 个未改变，保持原样）：\n  {items}\n")
+    after = snapshot(project)
+    assert {f for f in after if after[f] != before.get(f)} == {items}
+    assert (project / items).read_text(encoding="utf-8") == (
+        "agency: lsscjgj\n"
+        "items:\n"
+        "  - code: 441825-SCJG-CF-0001\n"
+        "    name: 对经营超过保质期食品的行政处罚（调整）\n"
+        "    type: 行政处罚\n"
+        "    basis:\n"
+        "      - 《中华人民共和国食品安全法》第一百二十四条第一款第（五）项\n"
+        "    level: 县级\n"
+        "    delegation:\n"
+        "      towns:\n"
+        "        - jitian\n"
+        "      document: 连府〔2021〕5号\n"
+        "      date: 2021-06-01\n"
+        "    status: 在用\n")
+    assert cli("validate", "--root", str(project))[0] == 0
+
+
+# --- done when: a clerk's edits -----------------------------------------------------------
+
+def test_an_added_complete_row_is_written_as_valid_yaml(project, cli):
+    before = snapshot(project)
+    workbook = export(cli, project)
+    edit(workbook, new_decision)
+    code, stdout, _ = cli("import", "xlsx", str(workbook), "--root", str(project))
+    new = "data/agencies/lsscjgj/decisions/2024/2024-013.yaml"
+    assert (code, stdout) == (0, f"已写入 1 个文件（3 个未改变，保持原样）：\n  {new}\n")
+    after = snapshot(project)
+    assert set(after) - set(before) == {new}
+    assert all(after[f] == before[f] for f in before)
+    text = (project / new).read_text(encoding="utf-8")
+    assert text.startswith("doc_no: 连山市监罚〔2024〕13号\ntype: 行政处罚\n")
+    assert "officers:\n  - \"44182501001\"\n  - \"44182501002\"\n" in text
+    assert "decided_on: 2024-05-10\npublished_on: 2024-05-13\n" in text
+    assert cli("validate", "--root", str(project)) == (0, "共检查 12 个文件：全部通过。\n", "")
+
+
+def test_a_blank_cell_and_bad_dates_are_named_by_cell_and_nothing_is_written(project, cli):
+    before = snapshot(project)
+    workbook = export(cli, project)
+
+    def clerk(book):
+        new_decision(book, **{"当事人·名称": None, "决定日期": "2024-02-30"})  # row 3
+        book["执法人员"].cell(3, headers(book["执法人员"])["有效期至"]).value = "2027年13月1日"
+        book["执法事项"].cell(2, headers(book["执法事项"])["事项名称"]).value = None
+
+    edit(workbook, clerk)
+    code, stdout, _ = cli("import", "xlsx", str(workbook), "--root", str(project))
+    assert code == 1
+    assert findings(stdout) == [
+        ("执法事项", 2, "B", "事项名称", "schema-required"),
+        ("执法人员", 3, "G", "有效期至", "schema-format"),
+        ("执法决定", 3, "G", "当事人·名称", "schema-required"),
+        ("执法决定", 3, "AD", "决定日期", "schema-format"),
+    ]
+    assert stdout.splitlines() == [
+        "工作表「执法事项」第 2 行 B 列「事项名称」：错误 [schema-required] 缺少必填字段 name「事项名称」。",
+        "工作表「执法人员」第 3 行 G 列「有效期至」：错误 [schema-format] 「有效期至」的值“2027年13月1日”不是有效的日期（YYYY-MM-DD，且须是真实存在的日期）。",
+        "工作表「执法决定」第 3 行 G 列「当事人·名称」：错误 [schema-required] 缺少必填字段 name「当事人名称」。",
+        "工作表「执法决定」第 3 行 AD 列「决定日期」：错误 [schema-format] 「决定日期」的值“2024-02-30”不是有效的日期（YYYY-MM-DD，且须是真实存在的日期）。",
+        "共 4 个错误，0 个警告：没有写入任何文件。请在工作簿中改正后重新导入。",
+    ]
+    assert snapshot(project) == before
+
+
+def _formula(book):
+    ws = book["执法决定"]
+    ws.cell(2, headers(ws)["决定结果·罚款金额（元）"], "=50000*1")
+
+
+def _yes_no(book):
+    ws = book["执法决定"]
+    ws.cell(2, headers(ws)["重大执法决定"], "不是")
+
+
+def _deleted_column(book):
+    book["执法人员"].delete_cols(headers(book["执法人员"])["执法区域"])
+
+
+def _unknown_column(book):
+    ws = book["执法人员"]
+    ws.cell(1, ws.max_column + 1, "备注")
+
+
+def _orphan_training(book):
+    ws = book["培训记录"]
+    append(ws, {"执法证号": "44182509999", "培训日期": datetime.date(2024, 3, 1), "课程名称": "执法培训", "学时": 8})
+
+
+def _deleted_sheet(book):
+    del book["调整记录"]
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    pytest.param(_formula, [("执法决定", 2, "Q", "决定结果·罚款金额（元）", "excel-formula")], id="formula"),
+    pytest.param(_yes_no, [("执法决定", 2, "Z", "重大执法决定", "excel-boolean")], id="yes-no"),
+    pytest.param(_deleted_column, [("执法人员", 1, None, None, "excel-missing-column")], id="deleted-column"),
+    pytest.param(_unknown_column, [("执法人员", 1, "H", None, "excel-unknown-column")], id="unknown-column"),
+    pytest.param(_orphan_training, [("培训记录", 2, "A", "执法证号", "excel-owner")], id="orphan-child-row"),
+    pytest.param(_deleted_sheet, [("调整记录", None, None, None, "excel-missing-sheet")], id="deleted-sheet"),
+])
+def test_workbook_mistakes_are_named_by_cell_and_nothing_is_written(project, cli, change, expected):
+    before = snapshot(project)
+    workbook = export(cli, project)
+    edit(workbook, change)
+    code, stdout, _ = cli("import", "xlsx", str(workbook), "--root", str(project))
+    assert (code, findings(stdout)) == (1, expected), stdout
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("typed", ["2024/5/10", "2024年5月10日", " 2024-05-10 "])
+def test_dates_typed_as_text_are_read(project, cli, typed):
+    workbook = export(cli, project)
+    edit(workbook, lambda book: new_decision(book, 决定日期=typed))
+    code, stdout, _ = cli("import", "xlsx", str(workbook), "--root", str(project))
+    assert code == 0, stdout
+    text = (project / "data/agencies/lsscjgj/decisions/2024/2024-013.yaml").read_text(encoding="utf-8")
+    assert "\ndecided_on: 2024-05-10\n" in text
+
+
+def test_a_new_row_never_overwrites_a_decision_that_is_not_in_the_workbook(project, cli):
+    workbook = export(cli, project, AGENCY)
+    taken = project / "data/agencies/lsscjgj/decisions/2024/2024-013.yaml"
+    edit(workbook, new_decision)
+    shutil.copy(project / "data/agencies/lsscjgj/decisions/2024/2024-012.yaml", taken)
+    code, stdout, _ = cli("import", "xlsx", str(workbook), "--root", str(project))
+    # the copy repeats 2024-012's 文书号: that is the only problem, and it was there before
+    assert code == 0, stdout
+    assert "data/agencies/lsscjgj/decisions/2024/2024-013-2.yaml" in stdout
+    assert "1 个执法决定不在工作簿中" in stdout
+
+
+# --- the workbook itself ------------------------------------------------------------------
+
+def test_the_workbook_has_official_titles_drop_downs_and_a_field_map(project, cli):
+    book = openpyxl.load_workbook(export(cli, project))
+    assert book.sheetnames == ["填写说明", "执法事项", "调整记录", "执法人员", "培训记录", "执法决定", "_选项", "_portal"]
+    assert [book[name].sheet_state for name in ("_选项", "_portal")] == ["hidden", "hidden"]
+    decisions = book["执法决定"]
+    columns = headers(decisions)
+    assert list(columns)[:8] == ["文书号", "职权类型", "标题", "执法事项", "所在镇", "当事人·类别", "当事人·名称",
+                                 "当事人·统一社会信用代码"]
+    assert "agency" not in columns and "执法主体" not in columns  # the workbook's body fills it
+    letter = openpyxl.utils.get_column_letter(columns["职权类型"])
+    rule = next(r for r in decisions.data_validations.dataValidation if f"{letter}2" in r.sqref)
+    options_column = rule.formula1.split("!")[1].split(":")[0].replace("$", "")[0]
+    options = [c.value for c in book["_选项"][options_column] if c.value]
+    assert options[:3] == ["行政许可", "行政处罚", "行政强制"]
+    assert "可选：普通、简易" in decisions.cell(1, columns["程序"]).comment.text
+    assert "字段：party.name" in decisions.cell(1, columns["当事人·名称"]).comment.text
+    assert decisions.cell(2, columns["决定日期"]).value == datetime.datetime(2024, 4, 10)
+    assert decisions.cell(2, columns["执法人员"]).value == "44182501001\n44182501002"
+    assert decisions.cell(2, columns["重大执法决定"]).value == "否"
+    field_map = {(row[0], row[1]): row[2] for row in book["_portal"].iter_rows(min_row=5, values_only=True)}
+    assert field_map[("执法决定", "撤回信息·撤回日期")] == "withdrawal.date"
+    assert field_map[("培训记录", "执法证号")] == "#owner"
+
+
+def test_export_refuses_data_a_cell_cannot_hold(project, cli):
+    decision = project / "data/agencies/lsscjgj/decisions/2024/2024-012.yaml"
+    text = decision.read_text(encoding="utf-8").replace(
+        "  - 《中华人民共和国食品安全法》第一百二十四条第一款第（五）项\nbenchmark",
+        "  - |\n    《中华人民共和国食品安全法》\n    第一百二十四条第一款第（五）项\nbenchmark")
+    decision.write_text(text, encoding="utf-8")
+    out = project.parent / "refused.xlsx"
+    code, stdout, stderr = cli("export", "xlsx", "--agency", AGENCY, "--out", str(out), "--root", str(project))
+    assert code == 1 and not out.exists()
+    assert stdout.startswith("data/agencies/lsscjgj/decisions/2024/2024-012.yaml:14:5: 错误 [excel-unrepresentable] "
+                             "basis[0]：字段 basis[0] 的值无法在 Excel 中原样表示")
+    assert "没有导出工作簿" in stderr
+
+
+def test_only_the_kinds_asked_for_are_exported_and_imported(project, cli):
+    out = project.parent / "items.xlsx"
+    code, stdout, _ = cli("export", "xlsx", "--agency", AGENCY, "--kind", "items", "--out", str(out),
+                          "--root", str(project))
+    assert (code, stdout) == (0, f"已导出 {out}：执法事项 1 行，调整记录 0 行。\n")
+    assert openpyxl.load_workbook(out).sheetnames == ["填写说明", "执法事项", "调整记录", "_选项", "_portal"]
+    assert cli("import", "xlsx", str(out), "--root", str(project))[0] == 0
+
+
+def test_a_file_that_is_not_an_exported_workbook_is_a_usage_error(project, cli, tmp_path):
+    plain = tmp_path / "plain.xlsx"
+    openpyxl.Workbook().save(plain)
+    code, _, stderr = cli("import", "xlsx", str(plain), "--root", str(project))
+    assert code == 2 and "不是由 portal export xlsx 导出的工作簿" in stderr
+
+
+def test_an_unknown_agency_is_a_usage_error(project, cli):
+    code, _, stderr = cli("export", "xlsx", "--agency", "nosuch", "--root", str(project))
+    assert code == 2 and "没有标识为 nosuch 的执法主体" in stderr
+
+
+# --- the YAML writer ------------------------------------------------------------------------
+
+def test_the_writer_quotes_only_what_yaml_could_misread():
+    shape = SchemaSet().shape("decision")
+    text = writer.dump({"doc_no": "连山市监罚〔2024〕12号", "officers": ["44182501001"], "title": "true",
+                        "facts": "第一行\n第二行", "town": "@吉田镇", "decided_on": "2024-04-10",
+                        "deviation_reason": "2024-04-10", "outcome": {"fine": 50000, "confiscated": 12.5},
+                        "major": False}, shape, comment="# 注释\n")
+    assert text == (
+        "# 注释\n"
+        "doc_no: 连山市监罚〔2024〕12号\n"
+        "officers:\n"
+        "  - \"44182501001\"\n"
+        "title: \"true\"\n"
+        "facts: |-\n"
+        "  第一行\n"
+        "  第二行\n"
+        "town: \"@吉田镇\"\n"
+        "decided_on: 2024-04-10\n"
+        "deviation_reason: \"2024-04-10\"\n"
+        "outcome:\n"
+        "  fine: 50000\n"
+        "  confiscated: 12.5\n"
+        "major: false\n")
+    assert writer.leading_comment("# 一\n#二\n\nagency: x\n# 不是\n") == "# 一\n#二\n"
