@@ -1,0 +1,74 @@
+"""执法事项清单: every item of every body, filtered in the browser, and a page per item."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..corpus import Ref
+from . import Context, decisions
+from .links import FILTER_SCRIPT, filter_script, item_uri
+
+#: The list page's filters: (data attribute, label, the item field it reads).
+FILTERS = (("body", "实施主体", None), ("type", "职权类型", "type"), ("level", "行使层级", "level"),
+           ("status", "状态", "status"))
+
+
+def pages(ctx: Context) -> dict[str, str]:
+    items = _items(ctx)
+    entries = _entries_by_item(ctx)
+    out = {"items/index.md": ctx.env.get_template("items.md.j2").render(
+        **ctx.base, src_uri="items/index.md", rows=items, filters=_filters(ctx, items), names=ctx.names),
+        FILTER_SCRIPT: filter_script()}
+    template = ctx.env.get_template("item.md.j2")
+    for agency_id, item in items:
+        code = item["code"]
+        uri = item_uri(code)
+        out[uri] = template.render(
+            **ctx.base, src_uri=uri, item=item, agency=ctx.corpus.agency(agency_id), names=ctx.names,
+            entries=entries.get(code, []),
+            decisions=[(d, decisions.page_uri(ctx, d)) for d in ctx.shown if d.get("item") == code])
+    return out
+
+
+def _items(ctx: Context) -> list[tuple[str, dict]]:
+    """(body id, item) for every item, bodies in the site's order, then by code."""
+    order = {agency["id"]: index for index, agency in enumerate(ctx.agencies)}
+    rows = [(refs[0].document.placement.agency or "", refs[0].value) for refs in ctx.corpus.items.values()]
+    return sorted(rows, key=lambda row: (order.get(row[0], len(order)), row[1]["code"]))
+
+
+def _filters(ctx: Context, rows: list[tuple[str, dict]]) -> list[dict[str, Any]]:
+    """Each filter with the values present: bodies as listed on the site, the rest in the schema's order."""
+    out = []
+    for key, label, field in FILTERS:
+        if field is None:
+            present = {agency_id for agency_id, _ in rows}
+            options = [(a["id"], ctx.names[a["id"]]) for a in ctx.agencies if a["id"] in present]
+        else:
+            order = _enum(ctx, field)
+            values = sorted({str(item[field]) for _, item in rows if item.get(field) is not None},
+                            key=lambda v: (order.index(v) if v in order else len(order), v))
+            options = [(value, value) for value in values]
+        out.append({"key": key, "label": label, "options": options})
+    return out
+
+
+def _enum(ctx: Context, field: str) -> list[str]:
+    """The allowed values of an item field, in the order the schema lists them."""
+    items = ctx.schemas.documents.get("items.schema.json", {})
+    schema = items.get("$defs", {}).get("item", {}).get("properties", {}).get(field, {})
+    if "$ref" in schema:
+        schema, _ = ctx.schemas.resolve(schema["$ref"], "items.schema.json")
+    return list(schema.get("enum", []))
+
+
+def _entries_by_item(ctx: Context) -> dict[str, list[tuple[dict, dict]]]:
+    """Item code → (benchmark document, entry) for the entries that serve it."""
+    out: dict[str, list[tuple[dict, dict]]] = {}
+    for refs in ctx.corpus.entries.values():
+        ref: Ref = refs[0]
+        code = ref.value.get("item")
+        if isinstance(code, str) and isinstance(ref.document.data, dict):
+            out.setdefault(code, []).append((ref.document.data, ref.value))
+    return out
+
