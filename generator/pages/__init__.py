@@ -59,11 +59,12 @@ def context(corpus: Corpus, today: datetime.date, env: jinja2.Environment,
 
 def render_all(corpus: Corpus, today: datetime.date, env: jinja2.Environment,
                schemas: SchemaSet | None = None, *, directory_urls: bool = True) -> dict[str, str]:
-    from . import agencies, decisions, home, reference
+    from . import agencies, benchmarks, decisions, home, items, laws, links, reference
 
     ctx = context(corpus, today, env, schemas)
+    links.install(env, corpus)
     ctx.directory_urls = directory_urls
     out: dict[str, str] = {}
-    for family in (home, agencies, decisions, reference):
+    for family in (home, agencies, decisions, reference, items, benchmarks, laws):
         out.update(family.pages(ctx))
     return out
