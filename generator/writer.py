@@ -3,9 +3,10 @@
 Block style throughout, lists indented under their key, Chinese as it is (never ``\\uXXXX``),
 keys in the order given (callers pass records in schema order), long lines never folded,
 multi-line text as a literal ``|`` block. Dates in date fields stay plain
-(``decided_on: 2024-04-10``) as clerks write them; any other text that YAML could read
-as something else (``"44182501001"``, ``"true"``, ``"010000"``, ``""``) or that plain
-style cannot hold (``": "``, a leading ``@``) is double-quoted. Whatever is written
+(``decided_on: 2024-04-10``) as clerks write them; codes (事项编码, 统一社会信用代码, 执法证号)
+are always double-quoted, as docs/contributing.md asks of people; any other text that YAML
+could read as something else (``"true"``, ``"010000"``, ``""``) or that plain style
+cannot hold (``": "``, a leading ``@``) is double-quoted. Whatever is written
 here reads back through loader.py + schemas.coerce as the same values.
 """
 
@@ -21,10 +22,16 @@ from .schemas import Shape
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _STR = "tag:yaml.org,2002:str"
+#: Shared definitions (schemas.Shape.defn) whose values are always quoted.
+QUOTED_DEFS = frozenset({"item_code", "credit_code", "cert_no"})
 
 
 class _Date(str):
     """A date in a date field: written plain, like a clerk writes it."""
+
+
+class _Code(str):
+    """A code in a code field: always quoted, like a clerk writes it."""
 
 
 class _Dumper(yaml.SafeDumper):
@@ -50,6 +57,10 @@ def _represent_date(dumper: _Dumper, data: _Date) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:timestamp", str(data), style=None)
 
 
+def _represent_code(dumper: _Dumper, data: _Code) -> yaml.ScalarNode:
+    return dumper.represent_scalar(_STR, str(data), style='"')
+
+
 def _represent_float(dumper: _Dumper, data: float) -> yaml.ScalarNode:
     text = repr(data)
     if "e" in text or "E" in text:  # 1e-05: schemas.coerce reads plain decimals only
@@ -59,25 +70,28 @@ def _represent_float(dumper: _Dumper, data: float) -> yaml.ScalarNode:
 
 _Dumper.add_representer(str, _represent_str)
 _Dumper.add_representer(_Date, _represent_date)
+_Dumper.add_representer(_Code, _represent_code)
 _Dumper.add_representer(float, _represent_float)
 
 
-def _mark_dates(value: Any, shape: Shape | None) -> Any:
+def _mark(value: Any, shape: Shape | None) -> Any:
     if shape is None:
         return value
     if isinstance(value, dict):
-        return {key: _mark_dates(item, shape.props.get(key)) for key, item in value.items()}
+        return {key: _mark(item, shape.props.get(key)) for key, item in value.items()}
     if isinstance(value, list):
-        return [_mark_dates(item, shape.items) for item in value]
+        return [_mark(item, shape.items) for item in value]
     if isinstance(value, str) and shape.format == "date" and _ISO_DATE.fullmatch(value):
         return _Date(value)
+    if isinstance(value, str) and shape.defn in QUOTED_DEFS and "\n" not in value:
+        return _Code(value)
     return value
 
 
 def dump(document: Any, shape: Shape | None = None, *, comment: str = "") -> str:
-    """`document` as YAML text; `shape` marks the date fields; `comment` (whole ``#`` lines,
+    """`document` as YAML text; `shape` marks the date and code fields; `comment` (whole ``#`` lines,
     e.g. the leading comment of the file being rewritten) goes first."""
-    body = yaml.dump(_mark_dates(document, shape), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+    body = yaml.dump(_mark(document, shape), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
                      default_flow_style=False, width=1 << 30, indent=2)
     return comment + body
 

@@ -148,7 +148,7 @@ def test_a_changed_cell_rewrites_only_its_file_in_schema_order_and_hand_written_
     assert (project / items).read_text(encoding="utf-8") == (
         "agency: lsscjgj\n"
         "items:\n"
-        "  - code: 441825-SCJG-CF-0001\n"
+        "  - code: \"441825-SCJG-CF-0001\"\n"
         "    name: 对经营超过保质期食品的行政处罚（调整）\n"
         "    type: 行政处罚\n"
         "    basis:\n"
@@ -177,6 +177,7 @@ def test_an_added_complete_row_is_written_as_valid_yaml(project, cli):
     assert all(after[f] == before[f] for f in before)
     text = (project / new).read_text(encoding="utf-8")
     assert text.startswith("doc_no: 连山市监罚〔2024〕13号\ntype: 行政处罚\n")
+    assert "item: \"441825-SCJG-CF-0001\"\n" in text and "credit_code: \"91441825MA4W2G6Y8W\"\n" in text
     assert "officers:\n  - \"44182501001\"\n  - \"44182501002\"\n" in text
     assert "decided_on: 2024-05-10\npublished_on: 2024-05-13\n" in text
     assert cli("validate", "--root", str(project)) == (0, "共检查 12 个文件：全部通过。\n", "")
@@ -342,15 +343,14 @@ def test_an_unknown_agency_is_a_usage_error(project, cli):
 
 def test_the_writer_quotes_only_what_yaml_could_misread():
     shape = SchemaSet().shape("decision")
-    text = writer.dump({"doc_no": "连山市监罚〔2024〕12号", "officers": ["44182501001"], "title": "true",
+    text = writer.dump({"doc_no": "连山市监罚〔2024〕12号", "item": "441825-SCJG-CF-0001", "title": "true",
                         "facts": "第一行\n第二行", "town": "@吉田镇", "decided_on": "2024-04-10",
                         "deviation_reason": "2024-04-10", "outcome": {"fine": 50000, "confiscated": 12.5},
-                        "major": False}, shape, comment="# 注释\n")
+                        "officers": ["44182501001"], "major": False}, shape, comment="# 注释\n")
     assert text == (
         "# 注释\n"
         "doc_no: 连山市监罚〔2024〕12号\n"
-        "officers:\n"
-        "  - \"44182501001\"\n"
+        "item: \"441825-SCJG-CF-0001\"\n"
         "title: \"true\"\n"
         "facts: |-\n"
         "  第一行\n"
@@ -361,5 +361,7 @@ def test_the_writer_quotes_only_what_yaml_could_misread():
         "outcome:\n"
         "  fine: 50000\n"
         "  confiscated: 12.5\n"
+        "officers:\n"
+        "  - \"44182501001\"\n"
         "major: false\n")
     assert writer.leading_comment("# 一\n#二\n\nagency: x\n# 不是\n") == "# 一\n#二\n"
