@@ -300,7 +300,10 @@ def export_xlsx(agency: str, kinds: tuple[str, ...], out: FsPath | None, root: F
         click.echo("没有导出工作簿：上面的数据导出再导入会被改变，请先改正。", err=True)
         sys.exit(1)
     out = out or FsPath(f"{agency}.xlsx")
-    write_workbook(export, out)
+    try:
+        write_workbook(export, out)
+    except OSError as exc:  # e.g. the workbook is open in Excel, or the folder does not exist
+        raise click.BadParameter(f"无法写入 {out}：{exc.strerror or exc}", param_hint="--out") from None
     click.echo(f"已导出 {out}：{summary(export)}。")
 
 

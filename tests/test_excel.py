@@ -339,6 +339,12 @@ def test_an_unknown_agency_is_a_usage_error(project, cli):
     assert code == 2 and "没有标识为 nosuch 的执法主体" in stderr
 
 
+def test_an_unwritable_workbook_path_is_a_usage_error(project, cli, tmp_path):
+    out = tmp_path / "no-such-folder" / "x.xlsx"
+    code, _, stderr = cli("export", "xlsx", "--agency", AGENCY, "--out", str(out), "--root", str(project))
+    assert code == 2 and f"无法写入 {out}" in stderr
+
+
 # --- the YAML writer ------------------------------------------------------------------------
 
 def test_the_writer_quotes_only_what_yaml_could_misread():
@@ -365,3 +371,4 @@ def test_the_writer_quotes_only_what_yaml_could_misread():
         "  - \"44182501001\"\n"
         "major: false\n")
     assert writer.leading_comment("# 一\n#二\n\nagency: x\n# 不是\n") == "# 一\n#二\n"
+
