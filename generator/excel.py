@@ -889,7 +889,7 @@ def _plan_kind(layout: Layout, main: _SheetRows, children: dict[str, _SheetRows]
             plan.findings.append(_cell_finding(
                 "excel-file-name", f"文件名与前面的行重复（{file}）。新增的行请清空“文件名”，导入时自动生成。",
                 layout.main.title, number, letter, header))
-            file = f"{folder}decisions/0000/row-{number}.yaml"
+            file = f"{folder}decisions/{_year(values) or '0000'}/row-{number}.yaml"  # validated, never written
         claimed.add(file)
         plan.files[file] = coerce(record, layout.shape)
         plan.shapes[file] = layout.shape

@@ -235,6 +235,10 @@ def _orphan_training(book):
     append(ws, {"执法证号": "44182509999", "培训日期": datetime.date(2024, 3, 1), "课程名称": "执法培训", "学时": 8})
 
 
+def _copied_file_name(book):
+    new_decision(book, 文件名="2024/2024-012")  # a copied row keeps the original's file
+
+
 def _deleted_sheet(book):
     del book["调整记录"]
 
@@ -245,6 +249,7 @@ def _deleted_sheet(book):
     pytest.param(_deleted_column, [("执法人员", 1, None, None, "excel-missing-column")], id="deleted-column"),
     pytest.param(_unknown_column, [("执法人员", 1, "H", None, "excel-unknown-column")], id="unknown-column"),
     pytest.param(_orphan_training, [("培训记录", 2, "A", "执法证号", "excel-owner")], id="orphan-child-row"),
+    pytest.param(_copied_file_name, [("执法决定", 3, "AL", "文件名", "excel-file-name")], id="copied-file-name"),
     pytest.param(_deleted_sheet, [("调整记录", None, None, None, "excel-missing-sheet")], id="deleted-sheet"),
 ])
 def test_workbook_mistakes_are_named_by_cell_and_nothing_is_written(project, cli, change, expected):
