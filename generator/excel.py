@@ -58,9 +58,9 @@ FILE = ("#file",)
 MAX_ROW = 1048576
 YES, NO = "是", "否"
 
+#: Problem codes of the export and the import (everything else is the ordinary validation's).
 CODES = {
     "excel-unrepresentable": "数据无法在 Excel 中原样表示，导出会丢失内容",
-    "excel-not-exported": "工作簿不是由 portal export xlsx 导出的",
     "excel-missing-sheet": "工作簿缺少导出时的工作表",
     "excel-missing-column": "工作表缺少导出时的列",
     "excel-unknown-column": "工作表中有不认识的列",
@@ -457,7 +457,6 @@ def collect(root: FsPath, agency: str, kinds: list[str], schemas: SchemaSet | No
             if kind.list_key is None:
                 stem = document.file[len(folder) + len("decisions/"):-len(".yaml")]
                 records = [((), document.data, stem)]
-                expected = document.data
             else:
                 records = [(path, value, None) for path, value in document.records(kind.list_key)]
                 expected = {"agency": agency, kind.list_key: document.get(kind.list_key)}
