@@ -148,6 +148,17 @@ def test_a_law_page_has_an_anchor_per_stored_or_cited_article(site: Path):
     assert "本库未收录本条原文" in cited
 
 
+def test_an_article_names_the_bodies_items_and_entries_citing_it_but_no_decision(site: Path):
+    page = read(site, "laws/shipin-anquan-fa/index.html")
+    article = page[page.index('id="article-124"'):]
+    article = article[:article.find("<h4")] if "<h4" in article else article
+    assert re.findall(r'<a href="\.\./\.\./([^"]+)"', article) == [
+        "items/441825-SCJG-CF-0001/", "benchmarks/ls-scjg-2023/#ls-sp-001", "benchmarks/gd-scjg-2022/#gd-sp-001"]
+    assert "引用本条的执法事项" in article and "引用本条的裁量基准条目" in article
+    assert "decisions/" not in article  # the decision citing it leaves the site when its display ends
+    assert '<a href="../../agencies/lsscjgj/">' in page[page.index('id="article-6"'):page.index('id="article-34"')]
+
+
 def test_a_repealed_law_says_so_and_links_its_successor(site: Path):
     page = read(site, "laws/shipin-weisheng-fa/index.html")
     assert re.search(r"<blockquote>\s*<p><strong>已废止</strong>：本法规已于 2009-06-01 废止", page)

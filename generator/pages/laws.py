@@ -12,7 +12,7 @@ from .. import citations
 from ..numerals import to_chinese
 from ..rules.legal_citations import law_names
 from . import Context
-from .links import article_anchor, law_uri
+from .links import agency_uri, article_anchor, benchmark_uri, item_uri, law_uri
 
 LEVELS = ("法律", "行政法规", "部门规章", "地方性法规", "地方政府规章", "规范性文件")
 
@@ -24,12 +24,14 @@ def pages(ctx: Context) -> dict[str, str]:
     out = {"laws/index.md": ctx.env.get_template("laws.md.j2").render(
         **ctx.base, src_uri="laws/index.md", laws=laws)}
     cited = cited_articles(ctx)
+    citing = citing_pages(ctx)
     template = ctx.env.get_template("law.md.j2")
     for law in laws:
         uri = law_uri(law["id"])
         replaced = ctx.corpus.laws.get(law.get("replaced_by")) if isinstance(law.get("replaced_by"), str) else None
         out[uri] = template.render(**ctx.base, src_uri=uri, law=law,
                                    articles=articles(law, cited.get(law["id"], set())),
+                                   citing=citing.get(law["id"], {}),
                                    replaced_by=replaced[0].value if replaced else None)
     return out
 
@@ -47,6 +49,53 @@ def cited_articles(ctx: Context) -> dict[str, set[citations.Article]]:
         if law is not None and isinstance(law.get("id"), str):
             out.setdefault(law["id"], set()).update(citations.Article(a.number, a.extra) for a in parsed.articles)
     return out
+
+
+#: Which records a law page names as citing an article: (record kind, heading). Decisions are left
+#: out: a decision leaves the site when its display period ends, and must not stay named here.
+CITING_KINDS = {"agency": "执法主体", "items": "执法事项", "benchmark": "裁量基准条目"}
+
+
+def citing_pages(ctx: Context) -> dict[str, dict[str, dict[str, list[tuple[str, str]]]]]:
+    """Law id → article anchor → heading → (title, page) of each body, item and benchmark entry citing it."""
+    names = law_names(ctx.corpus)
+    out: dict[str, dict[str, dict[str, list[tuple[str, str]]]]] = {}
+    for document, path, text in ctx.corpus.tracked("citation"):
+        page = _citing_page(document, path)
+        if page is None:
+            continue
+        try:
+            parsed = citations.parse(text)
+        except citations.CitationError:
+            continue
+        law = names.get(parsed.law)
+        if law is None or not isinstance(law.get("id"), str):
+            continue
+        for article in parsed.articles:
+            pages = out.setdefault(law["id"], {}).setdefault(article_anchor(article), {}).setdefault(
+                CITING_KINDS[document.kind], [])
+            if page not in pages:
+                pages.append(page)
+    order = list(CITING_KINDS.values())
+    return {law: {anchor: dict(sorted(kinds.items(), key=lambda kind: order.index(kind[0])))
+                  for anchor, kinds in anchors.items()} for law, anchors in out.items()}
+
+
+def _citing_page(document: Any, path: tuple) -> tuple[str, str] | None:
+    data = document.data if isinstance(document.data, dict) else {}
+    if document.kind == "agency" and isinstance(data.get("id"), str):
+        return str(data.get("name", data["id"])), agency_uri(data["id"])
+    if document.kind in ("items", "benchmark") and len(path) > 1 and isinstance(path[1], int):
+        records = data.get(path[0])
+        record = records[path[1]] if isinstance(records, list) and path[1] < len(records) else None
+        if not isinstance(record, dict):
+            return None
+        if document.kind == "items" and isinstance(record.get("code"), str):
+            return str(record.get("name", record["code"])), item_uri(record["code"])
+        if document.kind == "benchmark" and isinstance(record.get("id"), str) and isinstance(data.get("id"), str):
+            title = record.get("violation") or record.get("name") or record["id"]
+            return f"{title}（{data.get('issuer', data['id'])}）", benchmark_uri(data["id"], record["id"])
+    return None
 
 
 def articles(law: dict, cited: set[citations.Article]) -> list[dict[str, Any]]:
