@@ -142,16 +142,16 @@ def test_every_citation_on_the_site_links_to_an_article_that_is_there(site: Path
 
 def test_a_law_page_has_an_anchor_per_stored_or_cited_article(site: Path):
     page = read(site, "laws/xingzheng-chufa-fa/index.html")
-    assert re.search(r'<h4 id="article-33">第三十三条</h4>\s*<p>违法行为轻微并及时改正，没有造成危害后果的，不予行政处罚。</p>', page)
+    assert re.search(r'<h3 id="article-33">第三十三条</h3>\s*<p>违法行为轻微并及时改正，没有造成危害后果的，不予行政处罚。</p>', page)
     cited = read(site, "laws/shipin-anquan-fa/index.html")
-    assert re.findall(r'<h4 id="(article-\d+)">', cited) == ["article-6", "article-34", "article-124"]
+    assert re.findall(r'<h3 id="(article-\d+)">', cited) == ["article-6", "article-34", "article-124"]
     assert "本库未收录本条原文" in cited
 
 
 def test_an_article_names_the_bodies_items_and_entries_citing_it_but_no_decision(site: Path):
     page = read(site, "laws/shipin-anquan-fa/index.html")
     article = page[page.index('id="article-124"'):]
-    article = article[:article.find("<h4")] if "<h4" in article else article
+    article = article[:article.find("<h3")] if "<h3" in article else article
     assert re.findall(r'<a href="\.\./\.\./([^"]+)"', article) == [
         "items/441825-SCJG-CF-0001/", "benchmarks/ls-scjg-2023/#ls-sp-001", "benchmarks/gd-scjg-2022/#gd-sp-001"]
     assert "引用本条的执法事项" in article and "引用本条的裁量基准条目" in article
