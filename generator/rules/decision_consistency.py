@@ -34,9 +34,10 @@ def check(corpus: Corpus) -> Iterator[Problem]:
         own = [r for r in refs or [] if r.document.placement.agency == document.placement.agency]
         kind = document.get("type")
         # an invalid type is the schema's to report; compare only what could be right
-        if own and document.valid and isinstance(kind, str) and own[0].value.get("type") != kind:
+        item_type = own[0].value.get("type") if own else None
+        if isinstance(item_type, str) and document.valid and isinstance(kind, str) and item_type != kind:
             yield Problem("decision-type-mismatch", f"决定的职权类型是“{kind}”，但事项 {document.get('item')} "
-                          f"的职权类型是“{own[0].value.get('type')}”。请核对事项编码或职权类型。",
+                          f"的职权类型是“{item_type}”。请核对事项编码或职权类型。",
                           document.file, path=("type",), source=TYPE_SOURCE)
         if isinstance(document.get("withdrawal"), dict) and document.get("status") != "已撤回":
             yield Problem("withdrawal-status", f"写了撤回信息（withdrawal），状态却是“{document.get('status')}”："
