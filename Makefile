@@ -27,7 +27,14 @@ serve: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/portal validate
 
-test: $(STAMP)
+# axe-core for the browser accessibility tests: from the npm registry, checked against the
+# integrity hashes in tests/browser/package-lock.json. Without npm the tests skip (fail under CI=true).
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --ignore-scripts
+	touch $@
+
+test: $(STAMP) $(if $(shell command -v npm 2>/dev/null),$(AXE))
 	$(BIN)/python -m pytest
 
 # Refresh the lock after changing dependencies in pyproject.toml.
@@ -37,4 +44,4 @@ lock:
 		--python-version 3.11 --no-header -o requirements.lock
 
 clean:
-	rm -rf $(VENV) site .build .pytest_cache
+	rm -rf $(VENV) site .build .pytest_cache test-artifacts tests/browser/node_modules
