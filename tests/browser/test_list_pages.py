@@ -1,0 +1,63 @@
+"""The item list's filters in a real browser, and axe-core on the item, benchmark and law pages."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from .conftest import AXE, unavailable
+from .test_accessibility import axe_violations
+
+ITEM = "items/441825-SCJG-CF-0001/"
+BENCHMARK = "benchmarks/lsscjgj-cfjz-2023/"
+
+
+def visible_bodies(page) -> set[str]:
+    return set(page.eval_on_selector_all(
+        "article [data-row]", "ms => ms.filter(m => m.closest('tr').offsetParent !== null)"
+                              ".map(m => m.getAttribute('data-body'))"))
+
+
+def test_the_item_list_filters_by_body_and_type_and_keeps_them_in_the_address(page, server: str):
+    page.goto(server + "items/")
+    form = page.locator("form[data-filter]")
+    assert form.is_visible()
+    total = page.locator("article [data-row]").count()
+    assert total > 100 and page.locator("[data-filter-count]").inner_text() == f"显示 {total} 项，共 {total} 项"
+    page.select_option("select[data-filter-key=body]", "lsscjgj")
+    assert visible_bodies(page) == {"lsscjgj"}
+    page.select_option("select[data-filter-key=type]", "行政许可")
+    shown = page.locator("article tr:visible [data-row]")
+    assert 0 < shown.count() < total
+    assert {m.get_attribute("data-type") for m in shown.all()} == {"行政许可"}
+    assert parse_qs(urlsplit(page.url).query) == {"body": ["lsscjgj"], "type": ["行政许可"]}
+    page.reload()
+    assert page.locator("article tr:visible [data-row]").count() == shown.count()  # the address restores it
+
+
+def test_without_javascript_the_whole_list_shows_and_the_form_does_not(browser, server: str):
+    context = browser.new_context(java_script_enabled=False, service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto(server + "items/")
+        assert not page.locator("form[data-filter]").is_visible()
+        rows = page.locator("article [data-row]")
+        assert rows.count() > 100 and page.locator("article tr:visible [data-row]").count() == rows.count()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", ["items/", ITEM, "benchmarks/", BENCHMARK, "laws/", "laws/xingzheng-chufa-fa/"])
+def test_no_serious_or_critical_accessibility_violation(page, server: str, path: str):
+    if not AXE.is_file():
+        unavailable(f"{AXE} not found: run `npm ci --prefix tests/browser` (make test does)")
+    page.goto(server + path)
+    assert axe_violations(page) == []
+
+
+def test_an_article_link_lands_on_the_article(page, server: str):
+    page.goto(server + ITEM)
+    page.locator("article a[href*='laws/']").first.click()
+    anchor = urlsplit(page.url).fragment
+    assert anchor.startswith("article-") and page.locator(f"#{anchor}").is_visible()
