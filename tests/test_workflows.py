@@ -191,7 +191,9 @@ def test_ci_uploads_the_site_and_writes_the_diff_to_the_job_summary():
     workflow = load(CI.read_text(encoding="utf-8"))
     steps = list(_steps(workflow))
     upload = [s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact@")]
-    assert [s["with"]["path"] for s in upload] == ["site/"]
+    assert sorted(s["with"]["path"] for s in upload) == ["site/", "test-artifacts/"]
+    tests = next(s for s in steps if s.get("run") == "make test")
+    assert tests["env"]["PORTAL_CHROMIUM"]  # the runner's system browser, never a downloaded one
     summary = next(s for s in steps if "portal diff" in s.get("run", ""))
     assert summary["run"].endswith('>> "$GITHUB_STEP_SUMMARY"')
     assert summary["env"] == {"BASE_REF": "${{ github.base_ref }}"}
