@@ -58,6 +58,14 @@ class Placement:
     def upstream(self) -> bool:
         return self.kind == "benchmark" and self.agency is None
 
+    @property
+    def slug(self) -> str:
+        """A decision's address on the site: the file name, prefixed with its year folder
+        unless it already starts with it (``2024/fumes.yaml`` → ``2024-fumes``), so the same
+        name in two year folders gives two addresses."""
+        stem, year = self.stem or "", self.year or ""
+        return stem if stem.startswith(f"{year}-") or stem == year else f"{year}-{stem}"
+
 
 def place(rel_to_data: str, rel: str) -> Placement | None:
     for kind, pattern in _PATTERNS:

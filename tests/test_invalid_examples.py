@@ -25,6 +25,7 @@ BENCHMARK = "data/agencies/lsscjgj/benchmarks/ls-scjg-2023.yaml"
 AGENCY = "data/agencies/lsscjgj/agency.yaml"
 UPSTREAM = "data/upstream/benchmarks/gd-scjg-2022.yaml"
 ALLOWLIST = "data/pii-allowlist.yaml"
+CLASHING_DECISION = "data/agencies/lsscjgj/decisions/2024/012.yaml"  # its address is 2024-012, like the valid one
 TOWN_DECISION = "data/agencies/jitian/decisions/2024/2024-001.yaml"
 
 EXPECTED: dict[str, tuple[str, list[tuple[str, int, int]]]] = {
@@ -113,6 +114,7 @@ EXPECTED: dict[str, tuple[str, list[tuple[str, int, int]]]] = {
     "late-withdrawal_decision.yaml": (DECISION, [("late-withdrawal", 30, 9)]),
     "published-before-decided_decision.yaml": (DECISION, [("published-before-decided", 26, 15)]),
     "withdrawn-before-change_decision.yaml": (DECISION, [("withdrawn-before-change", 30, 9)]),
+    "page-address-clash_decision-012.yaml": (CLASHING_DECISION, [("page-address-clash", 2, 1)]),
     # personal data (《个人信息保护法》第二十五条；《行政处罚法》第五十条)
     "minor-party_decision.yaml": (DECISION, [("minor-party", 11, 10)]),
     "pii-address_decision-natural-person.yaml": (DECISION, [("pii-address", 11, 15)]),
@@ -149,7 +151,7 @@ def test_invalid_example_reports_exactly_the_expected_problems(name: str, projec
     problems = validate(project).problems
     assert [(p.code, p.line, p.column) for p in problems] == expected
     assert {p.file for p in problems} <= {target, ITEMS, PERSONNEL, BENCHMARK, DECISION, AGENCY, SECOND_DECISION,
-                                          UPSTREAM, ALLOWLIST}
+                                          UPSTREAM, ALLOWLIST, CLASHING_DECISION}
     for problem in problems:
         assert problem.message and any("\u4e00" <= ch <= "\u9fff" for ch in problem.message), problem
         assert problem.line >= 1 and problem.column >= 1

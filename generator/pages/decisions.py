@@ -44,14 +44,8 @@ def pages(ctx: Context) -> dict[str, str]:
 
 
 def slug(placement: Placement) -> str:
-    """The file name without .yaml, prefixed with its year folder unless it already starts with it.
-
-    Data files are named ``<year>-<number>-<words>.yaml`` by convention; a file named only
-    ``fumes.yaml`` in ``2024/`` becomes ``2024-fumes``, so the same name in two year folders
-    gives two addresses.
-    """
-    stem, year = placement.stem or "", placement.year or ""
-    return stem if stem.startswith(f"{year}-") or stem == year else f"{year}-{stem}"
+    """The page name of a decision file (see `Placement.slug`)."""
+    return placement.slug
 
 
 def page_uri(ctx: Context, decision: dict) -> str:

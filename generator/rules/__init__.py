@@ -27,6 +27,7 @@ from . import (
     legal_citations,
     legal_review,
     officer_references,
+    page_addresses,
     parent_entries,
     party_names,
     personal_data,
@@ -57,6 +58,7 @@ RULES: dict[str, ModuleType] = {
         legal_citations,
         credit_codes,
         doc_numbers,
+        page_addresses,
         # legal rules (国办发〔2022〕27号, 《行政处罚法》)
         benchmark_tiers,
         benchmark_ranges,
