@@ -2,15 +2,19 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock build-requirements.lock pyproject.toml | sha256sum | cut -c1-12)
 
 .PHONY: site serve test validate lock clean .venv-ready
 
-# Install exactly the locked, hash-checked wheels; no source builds run.
-$(STAMP): requirements.lock pyproject.toml
+# Install exactly the locked, hash-checked packages: wheels, except bagit (portal snapshot),
+# which PyPI publishes only as source since 1.9. Its build tools are installed first, from
+# their own hash-checked lock, and it is built with them offline (--no-build-isolation).
+$(STAMP): requirements.lock build-requirements.lock pyproject.toml
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes --only-binary :all: -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes --only-binary :all: -r build-requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes --only-binary :all: --no-binary bagit \
+		--no-build-isolation -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
@@ -42,6 +46,8 @@ lock:
 	$(PYTHON) -m pip install --quiet uv
 	$(PYTHON) -m uv pip compile pyproject.toml build-requirements.in --extra test --generate-hashes \
 		--python-version 3.11 --no-header -o requirements.lock
+	$(PYTHON) -m uv pip compile build-requirements.in --generate-hashes \
+		--python-version 3.11 --no-header -o build-requirements.lock
 
 clean:
 	rm -rf $(VENV) site .build .pytest_cache test-artifacts tests/browser/node_modules
