@@ -26,9 +26,13 @@ HOOK = FsPath(__file__).resolve().parent / "mkdocs_hooks.py"
 # `portal build` validates before mkdocs starts and hands the corpus to the hook here, so
 # the data is not loaded twice; plain `mkdocs build` / `serve` find nothing and validate.
 _primed: dict[FsPath, Any] = {}
+# Likewise the release and commit the footer names (`portal snapshot` builds outside Git).
+_released: dict[FsPath, Any] = {}
 
 
-def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: bool = False) -> int:
+def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: bool = False,
+               release: Any = None) -> int:
+    """Validate and build; `release` (release.Release) is the footer's version, else read from Git."""
     result = validate(root)
     if production:
         from .checker import locate_all
@@ -45,6 +49,8 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: b
 
     os.environ[TODAY_ENV] = today.isoformat()
     _primed[root.resolve()] = result.corpus
+    if release is not None:
+        _released[root.resolve()] = release
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     try:
         # The hook is passed explicitly so any project folder (a synthetic corpus, a test
@@ -93,6 +99,7 @@ def on_config(config: Any) -> Any:
     from mkdocs.exceptions import PluginError
 
     from .identity import footer_html
+    from .release import describe
 
     root = FsPath(config.config_file_path).resolve().parent
     corpus = _primed.pop(root, None)
@@ -108,7 +115,8 @@ def on_config(config: Any) -> Any:
     config["site_name"] = site.get("name", config["site_name"])
     if site.get("base_url"):
         config["site_url"] = site["base_url"]
-    config["copyright"] = footer_html(site)
+    release = _released.pop(root, None) or describe(root)
+    config["copyright"] = footer_html(site, release)
     return config
 
 

@@ -334,5 +334,69 @@ def import_xlsx(file: FsPath, root: FsPath) -> None:
 # --- site ---
 
 
+# --- snapshot ---
+@main.command()
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=FsPath), default=None,
+              help="存档输出目录（默认：项目根目录下的 dist/）。")
+@click.option("--previous", "previous", type=click.Path(exists=True, dir_okay=False, path_type=FsPath), default=None,
+              help="上一版本的存档（.tar.gz）：本存档记录它的 tagmanifest-sha256.txt 摘要（摘要链），"
+                   "变更摘要与它的标签比较。默认取提交中 data/releases.yaml 的最后一个版本。")
+@root_option
+def snapshot(out: FsPath | None, previous: FsPath | None, root: FsPath) -> None:
+    """把 HEAD 提交生成为一份可重复、可验证的存档（BagIt 格式的 .tar.gz）。
+
+    存档包含生成的网站、data/、schemas/、requirements.lock、provenance.json（提交、标签、
+    生成日期、工具版本）、变更摘要和上一版本的摘要链接。同一提交在任何目录、时区、umask、
+    时间生成的存档逐字节相同。另写一份 <存档>.release.yaml：发布后追加到 data/releases.yaml。
+    """
+    from .release import describe
+    from .snapshot import SnapshotError, SnapshotUsageError, make
+
+    if describe(root).dirty:
+        click.echo("注意：工作区有未提交的修改。存档只包含 HEAD 提交的内容，但由当前安装的程序生成；"
+                   "正式发布请在干净的检出中运行。", err=True)
+    try:
+        made = make(root, out or root / "dist", previous_archive=previous)
+    except SnapshotUsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    except SnapshotError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    chain = (f"上一版本 {made.previous.tag}（tagmanifest-sha256.txt {made.previous.tagmanifest_sha256}）"
+             if made.previous else "第一个版本，没有上一版本")
+    click.echo(f"已生成存档 {made.archive}（{made.release.tag or '未打标签'}，提交 {made.release.commit}，"
+               f"{made.files} 个文件；{chain}）。\n"
+               f"SHA-256：{made.sha256}\n"
+               f"tagmanifest-sha256.txt 的 SHA-256：{made.tagmanifest_sha256}\n"
+               f"发布后把 {made.entry} 的内容追加到 data/releases.yaml 并提交。")
+
+
+@main.command()
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=FsPath))
+@click.option("--previous", "previous", type=click.Path(exists=True, dir_okay=False, path_type=FsPath), default=None,
+              help="上一版本的存档：同样完整校验，并核对本存档记录的它的摘要（摘要链）。")
+@click.option("--expect-sha256", "expect_sha256", default=None, metavar="HEX",
+              help="存档应有的 SHA-256（历史版本页、data/releases.yaml 或 GitHub 制品证明中记录的）。")
+def verify(archive: FsPath, previous: FsPath | None, expect_sha256: str | None) -> None:
+    """验证 portal snapshot 生成的存档：逐个文件核对摘要、清单和摘要链。
+
+    完整计算每个文件的 SHA-256 和 SHA-512（不是只看文件数和大小），找出被改动、删除或添加的文件。
+    清单被重写以掩盖修改的存档自身仍然一致，只能用别处记录的摘要发现：--previous（在验证下一版本时）
+    或 --expect-sha256。有问题时逐个列出文件，退出码 1。
+    """
+    import re
+
+    from .verifier import render
+    from .verifier import verify as run
+
+    if expect_sha256 is not None and not re.fullmatch(r"[0-9A-Fa-f]{64}", expect_sha256):
+        raise click.BadParameter("应为 64 位十六进制字符", param_hint="--expect-sha256")
+    report = run(archive, previous=previous, expect_sha256=expect_sha256)
+    click.echo(render(report), nl=False)
+    if not report.ok:
+        click.echo(f"验证未通过：{archive.name} 有 {len(report.findings)} 个问题。", err=True)
+        sys.exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -53,6 +53,7 @@ PLATFORM_PATHS = (
     "/data/upstream/",
     "/data/calendar/",
     "/data/pii-allowlist.yaml",  # an entry lets a value past the personal-data gate
+    "/data/releases.yaml",  # the digests that anchor the archives' hash chain
 )
 
 # Folder names that are safe to write as a CODEOWNERS path (the layout's agency id). Any

@@ -1,6 +1,7 @@
 """The identity a government site must show in every page footer (《政府网站发展指引》,
 国办发〔2017〕47号): 主办单位, 联系方式, 网站标识码, ICP 备案号 and 公安机关备案号, all from
-data/site.yaml. A production build refuses to publish without them.
+data/site.yaml. A production build refuses to publish without them. The footer also names the
+release and commit the site was built from (release.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from markupsafe import escape
 
 from .corpus import Corpus
 from .problems import Problem
+from .release import Release
 
 #: site.yaml fields a production build needs, with the names the footer shows.
 PRODUCTION_FIELDS = {
@@ -33,8 +35,8 @@ def production_problems(corpus: Corpus) -> list[Problem]:
             for key, title in PRODUCTION_FIELDS.items() if not data.get(key)]
 
 
-def footer_html(site: dict[str, Any]) -> str:
-    """The footer line: every value escaped (site.yaml is data, not markup)."""
+def footer_html(site: dict[str, Any], release: Release | None = None) -> str:
+    """The footer line: every value escaped (site.yaml is data, not markup), then the release."""
     parts = []
     if site.get("sponsor"):
         parts.append(f"主办单位：{escape(site['sponsor'])}")
@@ -49,4 +51,6 @@ def footer_html(site: dict[str, Any]) -> str:
         parts.append(f"{escape(site['icp'])}")
     if site.get("police_filing"):
         parts.append(f"{escape(site['police_filing'])}")
+    if release is not None:
+        parts.append(f'<span class="portal-release">{escape(release.footer())}</span>')
     return '<span class="portal-identity">' + "　".join(parts) + "</span>"

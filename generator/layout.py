@@ -5,6 +5,7 @@
     data/upstream/benchmarks/<doc-id>.yaml           benchmark (province / city)
     data/calendar/<year>.yaml                        calendar
     data/pii-allowlist.yaml                          pii-allowlist (reviewed false positives)
+    data/releases.yaml                               releases (published versions, 历史版本)
     data/agencies/<agency-id>/agency.yaml            agency
     data/agencies/<agency-id>/personnel.yaml         personnel
     data/agencies/<agency-id>/items.yaml             items
@@ -32,6 +33,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("benchmark", re.compile(rf"upstream/benchmarks/(?P<stem>{_STEM})\.yaml")),
     ("calendar", re.compile(r"calendar/(?P<stem>\d{4})\.yaml")),
     ("pii-allowlist", re.compile(r"pii-allowlist\.yaml")),
+    ("releases", re.compile(r"releases\.yaml")),
     ("agency", re.compile(rf"agencies/(?P<agency>{_STEM})/agency\.yaml")),
     ("personnel", re.compile(rf"agencies/(?P<agency>{_STEM})/personnel\.yaml")),
     ("items", re.compile(rf"agencies/(?P<agency>{_STEM})/items\.yaml")),

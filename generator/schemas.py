@@ -39,6 +39,7 @@ KIND_SCHEMAS = {
     "decision": "decision.schema.json",
     "calendar": "calendar.schema.json",
     "pii-allowlist": "pii-allowlist.schema.json",
+    "releases": "releases.schema.json",
 }
 
 #: Shared definitions whose values rules look at across the whole corpus (citations.py,

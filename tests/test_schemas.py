@@ -116,7 +116,7 @@ def test_each_format_is_enforced(fmt: str, good: str, bad: str):
 def test_every_record_kind_has_a_schema():
     assert set(KIND_SCHEMAS.values()) <= set(SCHEMAS.documents)
     assert set(KIND_SCHEMAS) == {"site", "law", "agency", "personnel", "items", "benchmark", "decision", "calendar",
-                                 "pii-allowlist"}
+                                 "pii-allowlist", "releases"}
 
 
 def _documents_under(root):

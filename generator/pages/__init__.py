@@ -59,12 +59,12 @@ def context(corpus: Corpus, today: datetime.date, env: jinja2.Environment,
 
 def render_all(corpus: Corpus, today: datetime.date, env: jinja2.Environment,
                schemas: SchemaSet | None = None, *, directory_urls: bool = True) -> dict[str, str]:
-    from . import agencies, benchmarks, decisions, home, items, laws, links, reference
+    from . import agencies, benchmarks, decisions, home, items, laws, links, reference, releases
 
     ctx = context(corpus, today, env, schemas)
     links.install(env, corpus)
     ctx.directory_urls = directory_urls
     out: dict[str, str] = {}
-    for family in (home, agencies, decisions, reference, items, benchmarks, laws):
+    for family in (home, agencies, decisions, reference, items, benchmarks, laws, releases):
         out.update(family.pages(ctx))
     return out
