@@ -89,7 +89,17 @@ def pin_problems(text: str) -> list[str]:
     return problems
 
 
-def permission_problems(text: str) -> list[str]:
+#: The only write permissions a workflow job may hold, each for the one task that needs it;
+#: every other job reads or holds nothing. Jobs listed here run no project code.
+WRITE_GRANTS: dict[tuple[str, str], dict[str, str]] = {
+    ("release.yml", "attest"): {"id-token": "write", "attestations": "write"},  # sign, record the attestation
+    ("release.yml", "publish"): {"contents": "write"},  # attach the archive to the GitHub release
+    ("release.yml", "deploy"): {"pages": "write", "id-token": "write"},  # deploy to GitHub Pages
+}
+
+
+def permission_problems(text: str, workflow_file: str = "") -> list[str]:
+    """`workflow_file` is the workflow's file name, for the writes WRITE_GRANTS allows its jobs."""
     workflow = load(text)
     if "permissions" not in workflow:
         return ["顶层没有写 permissions"]
@@ -101,7 +111,9 @@ def permission_problems(text: str) -> list[str]:
         granted = job.get("permissions", top)
         if top == {} and "permissions" not in job:
             problems.append(f"{name}：顶层 permissions 为 {{}} 时，作业应写明自己的 permissions")
-        if not isinstance(granted, dict) or any(value != "read" for value in granted.values()):
+        allowed = WRITE_GRANTS.get((workflow_file, name), {})
+        if not isinstance(granted, dict) or any(value != "read" and allowed.get(key) != value
+                                                for key, value in granted.items()):
             problems.append(f"{name}：只能授予读权限，实际是 {granted!r}")
     return problems
 
@@ -153,7 +165,9 @@ def test_there_is_a_workflow():
 @pytest.mark.parametrize("check", CHECKS)
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
 def test_workflow_passes(workflow: Path, check: str):
-    assert CHECKS[check](workflow.read_text(encoding="utf-8")) == []
+    text = workflow.read_text(encoding="utf-8")
+    problems = permission_problems(text, workflow.name) if check == "permissions" else CHECKS[check](text)
+    assert problems == []
 
 
 def test_each_action_has_one_pin_everywhere():
@@ -244,3 +258,50 @@ def test_a_bad_workflow_is_caught(check: str, old: str, new: str, expected: str)
     bad = GOOD.replace(old, new, 1)
     problems = CHECKS[check](bad)
     assert any(expected in problem for problem in problems), problems
+
+
+# --- the release workflow -------------------------------------------------------------------
+
+RELEASE = REPO / ".github" / "workflows" / "release.yml"
+
+
+def test_the_release_workflow_snapshots_verifies_attests_releases_and_deploys():
+    workflow = load(RELEASE.read_text(encoding="utf-8"))
+    assert workflow["on"] == {"push": {"tags": ["v*"]}}
+    jobs = workflow["jobs"]
+    assert {job: jobs[job].get("needs") for job in jobs} == {
+        "snapshot": None, "attest": "snapshot", "publish": ["snapshot", "attest"], "deploy": ["snapshot", "publish"]}
+    runs = "\n".join(step.get("run", "") for step in jobs["snapshot"]["steps"])
+    for command in ("make .venv-ready", ".venv/bin/portal snapshot --out dist", ".venv/bin/portal verify dist/*.tar.gz"):
+        assert command in runs
+    checkout = next(s for s in jobs["snapshot"]["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0  # the previous release's tag, for the changelog
+    uses = {step["uses"].split("@")[0]: step.get("with", {}) for job in jobs.values() for step in job["steps"]
+            if "uses" in step}
+    assert uses["actions/attest-build-provenance"] == {"subject-path": "dist/*.tar.gz"}
+    assert uses["actions/upload-pages-artifact"] == {"path": "pages/"}  # the site taken out of the archive
+    assert "actions/deploy-pages" in uses and jobs["deploy"]["environment"]["name"] == "github-pages"
+    publish = "\n".join(step.get("run", "") for step in jobs["publish"]["steps"])
+    assert "gh release create" in publish and "--clobber" not in publish  # a published archive is never replaced
+    # every write grant the release needs is listed, and used by the job it is listed for
+    assert {job: jobs[job]["permissions"] for job in jobs if (RELEASE.name, job) in WRITE_GRANTS} == {
+        job: {**grants, **({"contents": "read"} if job == "attest" else {})}
+        for (file, job), grants in WRITE_GRANTS.items() if file == RELEASE.name}
+
+
+@pytest.mark.parametrize("old, new", [
+    pytest.param("    permissions:\n      contents: read\n    steps:", "    permissions:\n      contents: write\n    steps:",
+                 id="the-building-job-writes"),
+    pytest.param("      contents: read\n      id-token: write", "      contents: write\n      id-token: write",
+                 id="the-signing-job-writes-contents"),
+])
+def test_a_write_grant_that_is_not_listed_is_caught(old: str, new: str):
+    text = RELEASE.read_text(encoding="utf-8")
+    assert old in text
+    problems = permission_problems(text.replace(old, new, 1), RELEASE.name)
+    assert any("只能授予读权限" in problem for problem in problems), problems
+
+
+def test_the_listed_write_grants_hold_only_in_their_own_workflow():
+    problems = permission_problems(RELEASE.read_text(encoding="utf-8"), "ci.yml")
+    assert sorted(problem.split("：")[0] for problem in problems) == ["attest", "deploy", "publish"]
