@@ -277,8 +277,8 @@ def export_group() -> None:
 
 @export_group.command(name="xlsx")
 @click.option("--agency", "agency", required=True, metavar="ID", help="执法主体标识，例如 lsscjgj。")
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(["items", "officers", "decisions"]),
-              help="只导出这类记录，可重复（默认全部：执法事项、执法人员、执法决定）。")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(["items", "officers", "decisions", "benchmarks"]),
+              help="只导出这类记录，可重复（默认全部：执法事项、执法人员、执法决定、裁量基准）。")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=FsPath), default=None,
               help="工作簿文件（默认：当前目录下的 <主体>.xlsx）。")
 @root_option

@@ -2,12 +2,17 @@
 `portal import xlsx` turns the workbook back into YAML.
 
 Sheets and columns come from the schemas: one sheet per kind of record (执法事项, 执法人员,
-执法决定), the fields' Chinese titles as column names, nested fields flattened
+执法决定, 裁量基准文件), the fields' Chinese titles as column names, nested fields flattened
 (``当事人·名称``), and a list of records inside a record (an item's 调整记录, an officer's
 培训记录) on a sheet of its own whose first column names the owner (事项编码, 执法证号).
-Each header carries a comment (the field's description, allowed values, field path);
-enumerated fields have drop-downs; the hidden sheet ``_portal`` maps every column to its
-field path, so the import is exact whatever the titles say.
+Lists inside those lists work the same way, with compound keys: a benchmark document's
+entries go on 裁量基准条目 (first column 文件标识), an entry's tiers on 裁量阶次 (条目标识),
+and the fine ranges of the law and of each tier on 罚款幅度 (条目标识 and 阶次; a blank
+阶次 means the statutory range). Entry ids are unique in the county, so 条目标识 alone
+names an entry; a tier is named by its entry and its 阶次. The rows of one record keep their
+order on the sheet. Each header carries a comment (the field's description, allowed values,
+field path); enumerated fields have drop-downs; the hidden sheet ``_portal`` maps every
+column to its field path, so the import is exact whatever the titles say.
 
 Cells, the same both ways:
 
@@ -24,9 +29,10 @@ the checks a YAML file would. Problems are traced back to sheet, row and column.
 there is no error is anything written: each file first to a temporary file beside it, then
 all renamed. A file whose content the workbook does not change is not rewritten, so it
 stays byte-identical; a changed file is rewritten in the hand-written style of writer.py
-(its leading comment kept). Decision files missing from the workbook are left alone (a
-decision is withdrawn, never deleted); items.yaml and personnel.yaml are rewritten from
-their sheets.
+(its leading comment kept). Decision and benchmark files missing from the workbook are left
+alone and named (a decision is withdrawn, a benchmark repealed, never deleted); items.yaml and
+personnel.yaml are rewritten from their sheets, a benchmark document from its rows into
+benchmarks/<标识>.yaml.
 """
 
 from __future__ import annotations
@@ -38,12 +44,13 @@ import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path as FsPath
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import loader, writer
 from .problems import ERROR, WARNING, Path, Problem, Severity, format_path
-from .schemas import SchemaSet, Shape, coerce
+from .schemas import KIND_SCHEMAS, SchemaSet, Shape, coerce
 
 #: How a list of values is written in one cell: one value per line.
 ITEM_SEPARATOR = "\n"
@@ -67,7 +74,7 @@ CODES = {
     "excel-formula": "单元格是公式",
     "excel-boolean": "是/否列填写了其他内容",
     "excel-owner": "子表中的行找不到所属记录",
-    "excel-file-name": "执法决定的文件名无效或重复",
+    "excel-file-name": "执法决定的文件名、裁量基准文件的标识无效或重复",
 }
 
 
@@ -82,23 +89,40 @@ class Kind:
     list_key: str | None  # the list in the file (items.yaml: items); None: one record per file
     id_key: str  # what identifies a record (the owner column of its child sheets)
     file: str | None = None  # the file, for kinds kept in one file per body
+    folder: str | None = None  # the body's sub-folder, for kinds kept one record per file
+    file_column: bool = False  # a 文件名 column names each record's file (else: the file is <id>.yaml)
+    #: sheet titles other than the schema's, by list (field names joined by dots; "" the main sheet)
+    titles: dict[str, str] = field(default_factory=dict)
+    #: lists whose records own rows on further sheets: list → (key field, whether the key is
+    #: unique only within the owning record, so that rows name the owner's key too)
+    keys: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    owner_header: str | None = None  # the main key's column name on child sheets, if not its own
+    #: the column that a problem with a whole row of a list's sheet is shown at
+    focus: dict[str, str] = field(default_factory=dict)
 
 
 KINDS = {
     "items": Kind("items", "items", "items", "code", "items.yaml"),
     "officers": Kind("officers", "personnel", "officers", "cert_no", "personnel.yaml"),
-    "decisions": Kind("decisions", "decision", None, "doc_no"),
+    "decisions": Kind("decisions", "decision", None, "doc_no", folder="decisions", file_column=True),
+    "benchmarks": Kind(
+        "benchmarks", "benchmark", None, "id", folder="benchmarks",
+        titles={"": "裁量基准文件", "entries": "裁量基准条目"},
+        keys={"entries": ("id", False), "entries.tiers": ("tier", True)},
+        owner_header="文件标识",
+        focus={"entries.statutory.fines": "min", "entries.tiers.fines": "min"}),
 }
 #: Fields filled from the workbook (the body it was exported for), not from a column.
-FROM_WORKBOOK = {"decisions": ("agency",)}
+FROM_WORKBOOK = {"decisions": ("agency",), "benchmarks": ("agency",)}
 
 
 @dataclass
 class Column:
     path: Path  # inside the record (or the child record), e.g. ("party", "name")
     header: str
-    shape: Shape | None = None  # None for OWNER and FILE
+    shape: Shape | None = None  # None for FILE
     listed: bool = False  # a list of values, one per line
+    note: str | None = None  # the header comment's first lines, when not the field's description
 
     @property
     def leaf(self) -> Shape | None:
@@ -121,15 +145,54 @@ class Column:
     def key(self) -> str:
         return format_path(self.path)
 
+    @property
+    def owner(self) -> bool:
+        return self.path[:1] == OWNER
 
-@dataclass
+
+@dataclass(eq=False)
 class Sheet:
+    """One worksheet: the records of one list (or the main records), one per row. The rows of
+    a child sheet start with owner columns naming the record they belong to."""
+
     title: str
     columns: list[Column]
-    field: str | None = None  # child sheets: the list field of the record they fill
+    #: the record's fields in schema order: a Column, a Link to a list kept on another sheet,
+    #: or a field name filled from the workbook
+    order: list[Column | Link | str] = field(default_factory=list, repr=False)
+    homes: list[Link] = field(default_factory=list, repr=False)  # where its records sit (none: the main sheet)
+    key: Path | None = None  # what names a record here on the sheets of its lists
+    scoped: bool = False  # the key is unique only within the owning record
+    focus: Path | None = None  # where a problem with the whole row is shown
 
     def column(self, path: Path) -> Column | None:
         return next((c for c in self.columns if c.path == path), None)
+
+    @property
+    def owners(self) -> list[Column]:
+        return [c for c in self.columns if c.owner]
+
+    @property
+    def links(self) -> list[Link]:
+        return [entry for entry in self.order if isinstance(entry, Link)]
+
+
+@dataclass(eq=False)
+class Link:
+    """A list of records inside the records of `parent`, kept on the sheet `child`."""
+
+    parent: Sheet = field(repr=False)
+    field: Path  # where the list sits in a parent record, e.g. ("tiers",) or ("statutory", "fines")
+    child: Sheet = field(repr=False)
+    header: str  # the list's name, e.g. 法定处罚·罚款幅度
+
+
+def chain(sheet: Sheet) -> list[Sheet]:
+    """The sheets whose keys together name a record of `sheet` (its ident): the sheet itself,
+    after its owner's chain when its key is unique only within the owner."""
+    if sheet.scoped:
+        return [*chain(sheet.homes[0].parent), sheet]
+    return [sheet]
 
 
 @dataclass
@@ -137,17 +200,24 @@ class Layout:
     """How one kind of record is spread over sheets."""
 
     kind: Kind
-    shape: Shape  # one record: an item, an officer, a decision
+    shape: Shape  # one record: an item, an officer, a decision, a benchmark document
     document: Shape  # the whole file
     main: Sheet
-    children: list[Sheet]
-    #: the record's fields in schema order: a Column, a child Sheet, or a field name filled
-    #: from the workbook
-    order: list[Column | Sheet | str]
+    children: list[Sheet]  # every other sheet, each after the sheets of its owners
 
     @property
     def sheets(self) -> list[Sheet]:
         return [self.main, *self.children]
+
+
+@dataclass
+class _List:
+    """A list of records met while flattening a record (it becomes a sheet of its own)."""
+
+    path: Path
+    shape: Shape
+    title: str
+    header: str
 
 
 def _header(titles: list[str], title: str) -> str:
@@ -161,24 +231,84 @@ def _is_record_list(shape: Shape) -> bool:
     return "array" in shape.types and shape.items is not None and "object" in shape.items.types
 
 
-def _fields(shape: Shape, prefix: Path, titles: list[str], omit: tuple[str, ...],
-            children: bool) -> list[Column | Sheet | str]:
-    out: list[Column | Sheet | str] = []
+#: Variant fields: discriminator → field → [(discriminator value, title, description)], from
+#: ``allOf: [{if: {properties: {kind: {const: …}}}, then: …}]`` in a schema.
+Variants = dict[str, dict[str, list[tuple[Any, str | None, str | None]]]]
+
+
+def _variants(schemas: SchemaSet, kind: str) -> Variants:
+    """Which fields apply to which value of a discriminator (the fields of a benchmark entry of
+    行政处罚 / 行政许可 …), so one column can say what it holds for each."""
+    name = KIND_SCHEMAS[kind]
+    found: Variants = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for value in node:
+                walk(value)
+        if not isinstance(node, dict):
+            return
+        for part in node.get("allOf") or ():
+            condition = part.get("if", {}).get("properties", {}) if isinstance(part, dict) else {}
+            then = part.get("then") if isinstance(part, dict) else None
+            if len(condition) != 1 or not isinstance(then, dict):
+                continue
+            (discriminator, test), = condition.items()
+            if not isinstance(test, dict) or "const" not in test:
+                continue
+            if isinstance(then.get("$ref"), str):
+                then, _ = schemas.resolve(then["$ref"], name)
+            for key, prop in (then.get("properties") or {}).items():
+                if isinstance(prop, dict):
+                    found.setdefault(discriminator, {}).setdefault(key, []).append(
+                        (test["const"], prop.get("title"), prop.get("description")))
+        for value in node.values():
+            walk(value)
+
+    walk(schemas.documents[name])
+    return found
+
+
+def _variant_note(shape: Shape, kinds: list[tuple[Any, str | None, str | None]], discriminator: Shape,
+                  own: bool) -> str:
+    """A variant field's comment: its description for each value, and when to fill it in."""
+    values = "、".join(str(value) for value, _, _ in kinds)
+    lines = []
+    descriptions = {description for _, _, description in kinds}
+    if own and len(descriptions) > 1:
+        lines.extend(f"{value}：{description}" for value, _, description in kinds if description)
+    elif shape.description:
+        lines.append(shape.description)
+    lines.append(f"仅在「{discriminator.title}」为 {values} 时填写。")
+    return "\n".join(lines)
+
+
+def _fields(shape: Shape, prefix: Path, titles: list[str], omit: tuple[str, ...], variants: Variants,
+            applies: tuple[list, Shape] | None = None) -> list[Column | _List | str]:
+    out: list[Column | _List | str] = []
+    split = next(((key, fields) for key, fields in variants.items() if key in shape.props), None) if not prefix \
+        else None
     for key, sub in shape.props.items():
         path = prefix + (key,)
         title = sub.title or key
+        mine = applies
+        if split is not None and key in split[1]:
+            kinds = split[1][key]
+            mine = (kinds, shape.props[split[0]])
+            names = list(dict.fromkeys(t for _, t, _ in kinds if t))
+            if len(names) > 1:
+                title = "／".join(names)  # one column, named for each kind of record it serves
         if not prefix and key in omit:
             out.append(key)
         elif _is_record_list(sub):
-            if not children:
-                raise ValueError(f"Excel 不支持多层嵌套的列表：{format_path(path)}")
-            columns = [c for c in _fields(sub.items, (), [], (), False) if isinstance(c, Column)]
-            out.append(Sheet(sub.title or sub.items.title or key, columns, field=key))
+            assert sub.items is not None
+            out.append(_List(path, sub.items, sub.title or sub.items.title or key, _header(titles, title)))
         elif "object" in sub.types and sub.props:
-            out.extend(_fields(sub, path, [*titles, title], omit, children))
+            out.extend(_fields(sub, path, [*titles, title], omit, variants, mine))
         else:
             listed = "array" in sub.types and sub.items is not None
-            out.append(Column(path, _header(titles, title), sub, listed))
+            note = _variant_note(sub, mine[0], mine[1], not prefix) if mine is not None else None
+            out.append(Column(path, _header(titles, title), sub, listed, note))
     return out
 
 
@@ -186,20 +316,79 @@ def build_layout(schemas: SchemaSet, kind: Kind) -> Layout:
     document = schemas.shape(kind.layout)
     shape = document.props[kind.list_key].items if kind.list_key else document
     assert shape is not None
-    order = _fields(shape, (), [], FROM_WORKBOOK.get(kind.name, ()), True)
-    columns = [entry for entry in order if isinstance(entry, Column)]
-    children = [entry for entry in order if isinstance(entry, Sheet)]
-    if kind.list_key is None:
-        columns.append(Column(FILE, "文件名"))
-    id_column = next(c for c in columns if c.path == (kind.id_key,))
-    for child in children:
-        child.columns.insert(0, Column(OWNER, id_column.header, id_column.shape))
-    main = Sheet(shape.title or kind.name, columns)
+    variants = _variants(schemas, kind.layout)
+    made: list[Sheet] = []
+
+    def sheet_for(record: Shape, name: str, title: str, omit: tuple[str, ...]) -> Sheet:
+        order = _fields(record, (), [], omit, variants)
+        columns = [entry for entry in order if isinstance(entry, Column)]
+        title = kind.titles.get(name, title)
+        same = next((s for s in made if s.title == title), None)
+        if same is not None:  # another list of the same records (罚款幅度 of the law and of a tier)
+            if [(c.path, c.header) for c in same.columns if not c.owner] != [(c.path, c.header) for c in columns]:
+                raise ValueError(f"工作表「{title}」对应两种不同的记录")  # pragma: no cover - schema change
+            return same
+        sheet = Sheet(title, columns)
+        made.append(sheet)
+        focus = kind.focus.get(name)
+        sheet.focus = (focus,) if focus else None
+        if not name:
+            sheet.key = (kind.id_key,)
+        elif name in kind.keys:
+            key, sheet.scoped = kind.keys[name]
+            sheet.key = (key,)
+        for entry in order:
+            if isinstance(entry, _List):
+                if sheet.key is None:
+                    raise ValueError(f"Excel 不支持多层嵌套的列表：{name}.{format_path(entry.path)}")
+                inner = f"{name}.{format_path(entry.path)}" if name else format_path(entry.path)
+                child = sheet_for(entry.shape, inner, entry.title, ())
+                link = Link(sheet, entry.path, child, entry.header)
+                child.homes.append(link)
+                sheet.order.append(link)
+            else:
+                sheet.order.append(entry)
+        return sheet
+
+    main = sheet_for(shape, "", shape.title or kind.name, FROM_WORKBOOK.get(kind.name, ()))
+    if kind.file_column:
+        main.columns.append(Column(FILE, "文件名"))
+    children: list[Sheet] = []
+    pending = made[1:]
+    while pending:  # each sheet after the sheets of its owners, so rows find their owners
+        ready = next(s for s in pending if all(h.parent is main or h.parent in children for h in s.homes))
+        children.append(ready)
+        pending.remove(ready)
+    for sheet in children:
+        sheet.columns[:0] = _owner_columns(kind, main, sheet)
     for sheet in (main, *children):
         headers = [c.header for c in sheet.columns]
         if len(set(headers)) != len(headers):  # pragma: no cover - a schema change would show here
             raise ValueError(f"工作表「{sheet.title}」的列名重复：{headers}")
-    return Layout(kind, shape, document, main, children, order)
+    return Layout(kind, shape, document, main, children)
+
+
+def _owner_columns(kind: Kind, main: Sheet, sheet: Sheet) -> list[Column]:
+    """The first columns of a child sheet: the keys of the record a row belongs to. When its
+    records sit in lists at several places (a tier's fines, the law's fines), the shorter
+    owner leaves the last columns blank."""
+    chains = sorted((chain(home.parent) for home in sheet.homes), key=len)
+    longest = chains[-1]
+    if any(c != longest[:len(c)] for c in chains):  # pragma: no cover - a schema change would show here
+        raise ValueError(f"工作表「{sheet.title}」的记录属于互不相关的记录")
+    columns = []
+    for depth, owner in enumerate(longest):
+        assert owner.key is not None
+        keyed = owner.column(owner.key)
+        assert keyed is not None
+        header = kind.owner_header if owner is main and kind.owner_header else keyed.header
+        note = f"本行所属记录的{keyed.header}，与工作表「{owner.title}」中的{keyed.header}一致。"
+        shorter = next((home for home in sheet.homes if len(chain(home.parent)) == depth), None)
+        if shorter is not None:
+            note += f"不填时，本行是工作表「{shorter.parent.title}」中该记录的「{shorter.header}」。"
+        path = OWNER if depth == 0 else OWNER + (format_path(owner.key),)
+        columns.append(Column(path, header, keyed.shape, keyed.listed, note))
+    return columns
 
 
 # --- cells ---------------------------------------------------------------------------------
@@ -324,27 +513,101 @@ def _get(record: Any, path: Path) -> Any:
     return record
 
 
-def assemble(layout: Layout, values: dict[Path, Any], children: dict[str, list[dict[Path, Any]]],
-             agency: str) -> dict:
-    """One record from converted cell values (see `from_cell`), its fields in schema order."""
+@dataclass(eq=False)
+class _Node:
+    """A row read back as a record, with the rows of other sheets that belong to it."""
+
+    sheet: Sheet
+    number: int  # the Excel row
+    values: dict[Path, Any]  # converted cell values (see `from_cell`)
+    ident: tuple[str, ...] | None = None
+    children: dict[Link, list[_Node]] = field(default_factory=dict)
+
+
+#: How `_tree` reports a row whose owner cannot be found: (sheet, row, owner column, message).
+Report = Callable[[Sheet, int, Column, str], None]
+
+
+def _ident(sheet: Sheet, values: dict[Path, Any], owner: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    key = values.get(sheet.key) if sheet.key else None
+    if not isinstance(key, str):
+        return None
+    if sheet.scoped:
+        return None if owner is None else (*owner, key)
+    return (key,)
+
+
+def _tree(layout: Layout, rows: dict[str, list[tuple[int, dict[Path, Any]]]], report: Report | None) -> list[_Node]:
+    """The main sheet's rows as records, each holding the rows of the other sheets that name it
+    (in the order of the rows). A row naming no record, or one that does not exist, is reported."""
+    index: dict[str, dict[tuple[str, ...], _Node]] = {sheet.title: {} for sheet in layout.sheets}
+    main = []
+    for number, values in rows.get(layout.main.title, []):
+        node = _Node(layout.main, number, values, _ident(layout.main, values, None))
+        if node.ident is not None:
+            index[layout.main.title].setdefault(node.ident, node)  # a repeated key: validation says so
+        main.append(node)
+    for sheet in layout.children:
+        owners = sheet.owners
+        for number, values in rows.get(sheet.title, []):
+            given = [values.get(column.path) for column in owners]
+            found = _owner(sheet, given, index)
+            if isinstance(found, _Orphan):
+                if report is not None:
+                    report(sheet, number, owners[found.column], found.message)
+                continue
+            parent, link = found
+            node = _Node(sheet, number, values, _ident(sheet, values, parent.ident))
+            parent.children.setdefault(link, []).append(node)
+            if node.ident is not None:
+                index[sheet.title].setdefault(node.ident, node)
+    return main
+
+
+class _Orphan(NamedTuple):
+    """A child row whose owner columns name no record: the owner column to blame, and why."""
+
+    column: int
+    message: str
+
+
+def _owner(sheet: Sheet, given: list[Any], index: dict[str, dict[tuple[str, ...], _Node]]
+           ) -> tuple[_Node, Link] | _Orphan:
+    """The record a child row belongs to and the list it goes in, or (owner column, message)."""
+    owners = sheet.owners
+    filled = max((i + 1 for i, value in enumerate(given) if value is not None), default=0)
+    blank = next((i for i, value in enumerate(given[:filled]) if value is None), None)
+    link = next((home for home in sheet.homes if len(chain(home.parent)) == filled), None)
+    if blank is None and link is None:
+        blank = filled
+    if blank is not None:
+        return _Orphan(blank, f"「{owners[blank].header}」不能为空：请写明本行属于哪条记录。")
+    assert link is not None
+    owner_chain = chain(link.parent)
+    for depth in range(filled):
+        ident = tuple(given[:depth + 1])
+        node = index[owner_chain[depth].title].get(ident)
+        if node is None:
+            title = owner_chain[depth].title
+            if depth == 0:
+                return _Orphan(0, f"「{owners[0].header}」{given[0]} 在工作表「{title}」中不存在。")
+            named = "、".join(f"「{owners[i].header}」为 {given[i]}" for i in range(depth + 1))
+            return _Orphan(depth, f"工作表「{title}」中没有{named}的行。")
+    return node, link
+
+
+def _record(node: _Node, agency: str) -> dict:
+    """One record from a row and the rows that belong to it, its fields in schema order."""
     record: dict = {}
-    for entry in layout.order:
+    for entry in node.sheet.order:
         if isinstance(entry, str):
             record[entry] = agency
-        elif isinstance(entry, Sheet):
-            rows = children.get(entry.field or "")
+        elif isinstance(entry, Link):
+            rows = node.children.get(entry)
             if rows:
-                record[entry.field] = [_assemble_child(entry, row) for row in rows]
-        elif values.get(entry.path) is not None:
-            _put(record, entry.path, values[entry.path])
-    return record
-
-
-def _assemble_child(sheet: Sheet, values: dict[Path, Any]) -> dict:
-    record: dict = {}
-    for column in sheet.columns:
-        if column.path != OWNER and values.get(column.path) is not None:
-            _put(record, column.path, values[column.path])
+                _put(record, entry.field, [_record(row, agency) for row in rows])
+        elif node.values.get(entry.path) is not None:
+            _put(record, entry.path, node.values[entry.path])
     return record
 
 
@@ -376,13 +639,13 @@ def _difference(a: Any, b: Any, path: Path = ()) -> Path:
 @dataclass
 class _Row:
     cells: dict[Path, Any]
-    children: dict[str, list[dict[Path, Any]]] = field(default_factory=dict)
+    children: dict[str, list[dict[Path, Any]]] = field(default_factory=dict)  # sheet title → rows
 
 
 def _cells(columns: list[Column], record: dict, prefix: Path) -> dict[Path, Any]:
     cells = {}
     for column in columns:
-        if column.path in (FILE, OWNER):
+        if column.path == FILE or column.owner:
             continue
         try:
             cells[column.path] = to_cell(_get(record, column.path), column)
@@ -399,26 +662,45 @@ def _rows_of(layout: Layout, record: dict, file_name: str | None) -> _Row:
     if file_name is not None:
         cells[FILE] = file_name
     row = _Row(cells)
-    owner = cells.get((layout.kind.id_key,))
-    for sheet in layout.children:
-        entries = record.get(sheet.field or "")
-        if entries is None:
-            continue
-        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-            raise _Unrepresentable((sheet.field or "",))
-        row.children[sheet.field or ""] = [
-            {OWNER: owner, **_cells(sheet.columns, entry, (sheet.field or "", index))}
-            for index, entry in enumerate(entries)]
+    _flatten(layout.main, record, (), None, row)
     return row
 
 
-def _read_back(layout: Layout, row: _Row, agency: str) -> dict:
-    """What import would make of an exported row (without Excel in between)."""
-    values = {c.path: from_cell(row.cells.get(c.path), c)[0] for c in layout.main.columns}
-    children = {sheet.field or "": [{c.path: from_cell(r.get(c.path), c)[0] for c in sheet.columns}
-                                    for r in row.children.get(sheet.field or "", [])]
-                for sheet in layout.children}
-    return assemble(layout, values, children, agency)
+def _flatten(sheet: Sheet, record: dict, where: Path, owner: tuple[str, ...] | None, row: _Row) -> None:
+    """The rows of the lists inside `record` (and of the lists inside those), on their sheets."""
+    ident = None
+    for link in sheet.links:
+        entries = _get(record, link.field)
+        if entries is None:
+            continue
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise _Unrepresentable(where + link.field)
+        if entries and ident is None:
+            assert sheet.key is not None
+            key = _get(record, sheet.key)
+            ident = _ident(sheet, {sheet.key: key}, owner) if isinstance(key, str) and key.strip() else None
+            if ident is None:  # its rows could not name it
+                raise _Unrepresentable(where + sheet.key)
+        child = link.child
+        for index, entry in enumerate(entries):
+            at = where + link.field + (index,)
+            cells = {column.path: key for column, key in zip(child.owners, ident or (), strict=False)}
+            cells.update(_cells(child.columns, entry, at))
+            row.children.setdefault(child.title, []).append(cells)
+            _flatten(child, entry, at, ident, row)
+
+
+def _read_back(layout: Layout, rows: list[_Row], agency: str) -> list[dict]:
+    """What import would make of exported rows (without Excel in between): one record per row."""
+
+    def values(sheet: Sheet, cells: dict[Path, Any]) -> dict[Path, Any]:
+        converted = {column.path: from_cell(cells.get(column.path), column)[0] for column in sheet.columns}
+        return {path: value for path, value in converted.items() if value is not None}
+
+    table = {layout.main.title: [(number, values(layout.main, row.cells)) for number, row in enumerate(rows)]}
+    for sheet in layout.children:
+        table[sheet.title] = [(0, values(sheet, cells)) for row in rows for cells in row.children.get(sheet.title, [])]
+    return [_record(node, agency) for node in _tree(layout, table, None)]
 
 
 @dataclass
@@ -449,14 +731,16 @@ def collect(root: FsPath, agency: str, kinds: list[str], schemas: SchemaSet | No
     name = str(agency_doc.get("name") or agency) if agency_doc else agency
     for layout in layouts:
         kind = layout.kind
-        out: list[_Row] = []
-        rows[kind.name] = out
         problems.extend(p for p in unloadable if _file_kind(p.file, folder) == kind.layout)
         documents = sorted((d for d in mine.values() if d.kind == kind.layout), key=lambda d: d.file)
+        candidates: list[tuple[str, Path, dict, _Row]] = []
         for document in documents:
             if kind.list_key is None:
-                stem = document.file[len(folder) + len("decisions/"):-len(".yaml")]
-                records = [((), document.data, stem)]
+                stem = document.file[len(folder) + len(f"{kind.folder}/"):-len(".yaml")]
+                if not kind.file_column and document.get(kind.id_key) != stem:
+                    problems.append(_lossy(document.file, (kind.id_key,)))  # import names the file by it
+                    continue
+                records = [((), document.data, stem if kind.file_column else None)]
             else:
                 records = [(path, value, None) for path, value in document.records(kind.list_key)]
                 expected = {"agency": agency, kind.list_key: document.get(kind.list_key)}
@@ -469,15 +753,20 @@ def collect(root: FsPath, agency: str, kinds: list[str], schemas: SchemaSet | No
                     continue
             for path, record, stem in records:
                 try:
-                    row = _rows_of(layout, record, stem)
+                    candidates.append((document.file, path, record, _rows_of(layout, record, stem)))
                 except _Unrepresentable as refused:
                     problems.append(_lossy(document.file, path + refused.path))
-                    continue
-                back = coerce(_read_back(layout, row, agency), layout.shape)
-                if prune(back) != prune(record):
-                    problems.append(_lossy(document.file, path + _difference(prune(record), prune(back))))
-                    continue
-                out.append(row)
+        # Read back all rows of the kind at once, as import does: a child row goes to the first
+        # record its owner columns name, whichever file that record is in.
+        out: list[_Row] = []
+        rows[kind.name] = out
+        backs = _read_back(layout, [row for *_, row in candidates], agency)
+        for (file, path, record, row), back in zip(candidates, backs, strict=True):
+            back = coerce(back, layout.shape)
+            if prune(back) != prune(record):
+                problems.append(_lossy(file, path + _difference(prune(record), prune(back))))
+                continue
+            out.append(row)
     return Export(agency, name, layouts, rows, problems)
 
 
@@ -489,6 +778,8 @@ def _file_kind(file: str, folder: str) -> str | None:
         return "personnel"
     if rest.startswith("decisions/"):
         return "decision"
+    if rest.startswith("benchmarks/"):
+        return "benchmark"
     return None
 
 
@@ -505,7 +796,7 @@ def summary(export: Export) -> str:
         rows = export.rows[layout.kind.name]
         counts.append(f"{layout.main.title} {len(rows)} 行")
         for sheet in layout.children:
-            counts.append(f"{sheet.title} {sum(len(r.children.get(sheet.field or '', [])) for r in rows)} 行")
+            counts.append(f"{sheet.title} {sum(len(r.children.get(sheet.title, [])) for r in rows)} 行")
     return "，".join(counts)
 
 
@@ -563,7 +854,7 @@ def write_workbook(export: Export, out: FsPath) -> None:
             if sheet is layout.main:
                 data = [row.cells for row in rows]
             else:
-                data = [child for row in rows for child in row.children.get(sheet.field or "", [])]
+                data = [child for row in rows for child in row.children.get(sheet.title, [])]
             for number, cells in enumerate(data, start=2):
                 for index, column in enumerate(sheet.columns, start=1):
                     value = cells.get(column.path)
@@ -578,8 +869,8 @@ def write_workbook(export: Export, out: FsPath) -> None:
 
 def _describe(column: Column, sheet: Sheet) -> str:
     lines = []
-    if column.path == OWNER:
-        lines.append(f"本行所属记录的{column.header}，与主表中的{column.header}一致。")
+    if column.note:
+        lines.append(column.note)
     elif column.path == FILE:
         lines.append("执法决定保存的文件：年份/文件名（如 2024/2024-012）。新增的决定可不填，"
                      "按决定日期和文书号自动生成；不要修改已有决定的文件名。")
@@ -643,10 +934,14 @@ def _write_guide(ws: Any, export: Export) -> None:
         "3. 日期直接输入，例如 2024-04-10。",
         f"4. 是否类的列填“{YES}”或“{NO}”；有下拉箭头的列从列表中选择。",
         "5. 不填的单元格表示没有该项。不要使用公式。",
-        "6. 调整记录、培训记录等在单独的工作表中，每行第一列写所属事项的编码或执法人员的执法证号。",
+        "6. 调整记录、培训记录等在单独的工作表中，每行第一列写所属事项的编码或执法人员的执法证号。"
+        "裁量基准也是这样：裁量基准条目的第一列写所属文件的标识，裁量阶次的第一列写条目标识，"
+        "罚款幅度写条目标识和阶次（阶次不填表示该条目的法定罚款幅度）。同一记录的各行按表中的先后顺序写回。",
         "7. 执法决定的“文件名”列：新增决定可不填，导入时按决定日期和文书号自动生成。"
         "从工作簿中删除的决定不会从网站上删除；撤回决定请把状态改为“已撤回”并填写撤回信息。",
         "8. 执法事项和执法人员按工作表整体写回：删除一行就会从清单中删除该事项或人员。",
+        "9. 裁量基准每个文件按标识写回 benchmarks/<标识>.yaml：删除条目、阶次或幅度的行就会从该文件中删除；"
+        "从工作簿中删除的基准文件不会被删除，废止请把状态改为“已废止”。",
         "",
         "把鼠标移到列名上可以看到该列的说明和可选值。",
     ]
@@ -665,6 +960,7 @@ class Place:
     sheet: str
     row: int
     letters: tuple[tuple[Path, str, str], ...]  # (column path, Excel letter, header) as found
+    focus: Path | None = None  # the column for a problem with the whole row
 
 
 @dataclass(frozen=True)
@@ -755,11 +1051,10 @@ def read_workbook(path: FsPath, root: FsPath, schemas: SchemaSet | None = None) 
     for name in kinds:
         layout = build_layout(schemas, KINDS[name])
         plan.sheet_order.extend(sheet.title for sheet in layout.sheets)
-        main = _read_sheet(book, layout.main, mapping, plan)
-        children = {sheet.field or "": _read_sheet(book, sheet, mapping, plan) for sheet in layout.children}
-        if main is None or any(c is None for c in children.values()):
+        sheets = {sheet.title: _read_sheet(book, sheet, mapping, plan) for sheet in layout.sheets}
+        if any(read is None for read in sheets.values()):
             continue
-        _plan_kind(layout, main, {k: v for k, v in children.items() if v is not None}, root, plan)
+        _plan_kind(layout, {title: read for title, read in sheets.items() if read is not None}, root, plan)
     return plan
 
 
@@ -824,81 +1119,97 @@ def _read_sheet(book: Any, sheet: Sheet, mapping: dict[str, dict[str, str]], pla
 
 
 def _place(sheet: Sheet, rows: _SheetRows, number: int) -> Place:
-    return Place(sheet.title, number, tuple((path, letter, header) for path, (letter, header) in rows.letters.items()))
+    return Place(sheet.title, number, tuple((path, letter, header) for path, (letter, header) in rows.letters.items()),
+                 sheet.focus)
 
 
-def _plan_kind(layout: Layout, main: _SheetRows, children: dict[str, _SheetRows], root: FsPath, plan: Plan) -> None:
+def _plan_kind(layout: Layout, sheets: dict[str, _SheetRows], root: FsPath, plan: Plan) -> None:
     kind = layout.kind
     folder = f"data/agencies/{plan.agency}/"
-    id_path = (kind.id_key,)
-    owners: dict[str, int] = {}
-    for index, (_, values) in enumerate(main.rows):
-        key = values.get(id_path)
-        if isinstance(key, str):
-            owners.setdefault(key, index)
-    child_rows: list[dict[str, list[tuple[int, dict[Path, Any]]]]] = [{} for _ in main.rows]
-    for sheet in layout.children:
-        read = children[sheet.field or ""]
-        for number, values in read.rows:
-            owner = values.get(OWNER)
-            letter, header = read.letters[OWNER]
-            if not isinstance(owner, str) or owner not in owners:
-                message = (f"「{header}」不能为空：请写明本行属于哪条记录。" if owner is None else
-                           f"「{header}」{owner} 在工作表「{layout.main.title}」中不存在。")
-                plan.findings.append(_cell_finding("excel-owner", message, sheet.title, number, letter, header))
-                continue
-            child_rows[owners[owner]].setdefault(sheet.field or "", []).append((number, values))
+    main = sheets[layout.main.title]
 
-    records = []
-    for index, (number, values) in enumerate(main.rows):
-        mine = child_rows[index]
-        record = assemble(layout, values, {k: [v for _, v in rows] for k, rows in mine.items()}, plan.agency)
-        records.append((number, values, record, mine))
+    def report(sheet: Sheet, number: int, column: Column, message: str) -> None:
+        letter, header = sheets[sheet.title].letters[column.path]
+        plan.findings.append(_cell_finding("excel-owner", message, sheet.title, number, letter, header))
 
-    def places(file: str, prefix: Path, number: int, mine: dict[str, list[tuple[int, dict]]]) -> None:
-        plan.places[(file, prefix)] = _place(layout.main, main, number)
-        for sheet in layout.children:
-            for position, (child_number, _) in enumerate(mine.get(sheet.field or "", [])):
-                plan.places[(file, prefix + (sheet.field or "", position))] = _place(
-                    sheet, children[sheet.field or ""], child_number)
+    nodes = _tree(layout, {title: read.rows for title, read in sheets.items()}, report)
+    records = [(node, _record(node, plan.agency)) for node in nodes]
+
+    def places(file: str, prefix: Path, node: _Node) -> None:
+        plan.places[(file, prefix)] = _place(node.sheet, sheets[node.sheet.title], node.number)
+        for link, rows in node.children.items():
+            for position, row in enumerate(rows):
+                places(file, prefix + link.field + (position,), row)
+
+    def add(file: str, node: _Node, record: dict) -> None:
+        plan.files[file] = coerce(record, layout.shape)
+        plan.shapes[file] = layout.shape
+        places(file, (), node)
 
     if kind.list_key is not None:
         file = folder + (kind.file or "")
         if not records and not (root / file).exists():
             return
-        document = {"agency": plan.agency, kind.list_key: [record for _, _, record, _ in records]}
+        document = {"agency": plan.agency, kind.list_key: [record for _, record in records]}
         plan.files[file] = coerce(document, layout.document)
         plan.shapes[file] = layout.document
-        for index, (number, _, _, mine) in enumerate(records):
-            places(file, (kind.list_key, index), number, mine)
+        for index, (node, _) in enumerate(records):
+            places(file, (kind.list_key, index), node)
+        return
+
+    claimed: dict[str, int] = {}  # file → the row that names it
+    if not kind.file_column:  # one file per record, named by its key: benchmarks/<id>.yaml
+        letter, header = main.letters[layout.main.key or ()]
+        for node, record in records:
+            file, problem = _keyed_file(node.values.get(layout.main.key or ()), header, folder, kind, claimed)
+            if problem:
+                plan.findings.append(_cell_finding("excel-file-name", problem, layout.main.title, node.number,
+                                                   letter, header))
+                file = f"{folder}{kind.folder}/row-{node.number}.yaml"  # validated, never written
+            claimed[file] = node.number
+            add(file, node, record)
         return
 
     existing = {p.relative_to(root).as_posix() for p in (root / folder / "decisions").glob("*/*.yaml")}
-    claimed: set[str] = set()
     pending = []
-    for number, values, record, mine in records:
-        file, problem = _decision_file(values, folder)
-        letter, header = main.letters[FILE]
+    letter, header = main.letters[FILE]
+    for node, record in records:
+        file, problem = _decision_file(node.values, folder)
         if problem:
-            plan.findings.append(_cell_finding("excel-file-name", problem, layout.main.title, number, letter, header))
+            plan.findings.append(_cell_finding("excel-file-name", problem, layout.main.title, node.number,
+                                               letter, header))
         if file is None:
-            pending.append((number, values, record, mine))
+            pending.append((node, record))
             continue
         if file in claimed:
             plan.findings.append(_cell_finding(
                 "excel-file-name", f"文件名与前面的行重复（{file}）。新增的行请清空“文件名”，导入时自动生成。",
-                layout.main.title, number, letter, header))
-            file = f"{folder}decisions/{_year(values) or '0000'}/row-{number}.yaml"  # validated, never written
-        claimed.add(file)
-        plan.files[file] = coerce(record, layout.shape)
-        plan.shapes[file] = layout.shape
-        places(file, (), number, mine)
-    for number, values, record, mine in pending:
-        file = _new_decision_file(values, folder, number, existing | claimed)
-        claimed.add(file)
-        plan.files[file] = coerce(record, layout.shape)
-        plan.shapes[file] = layout.shape
-        places(file, (), number, mine)
+                layout.main.title, node.number, letter, header))
+            file = f"{folder}decisions/{_year(node.values) or '0000'}/row-{node.number}.yaml"  # never written
+        claimed[file] = node.number
+        add(file, node, record)
+    for node, record in pending:
+        file = _new_decision_file(node.values, folder, node.number, existing | set(claimed))
+        claimed[file] = node.number
+        add(file, node, record)
+
+
+#: An identifier that can name a file (common.schema.json#/$defs/slug).
+_SLUG = re.compile(r"[a-z][a-z0-9-]{1,62}")
+
+
+def _keyed_file(key: Any, header: str, folder: str, kind: Kind, claimed: dict[str, int]
+                ) -> tuple[str, str | None]:
+    """The file a record named by its key is written to (benchmarks/<id>.yaml), or why not."""
+    if key is None:
+        return "", f"「{header}」不能为空：导入时写入 {kind.folder}/<{header}>.yaml。"
+    if not isinstance(key, str) or not _SLUG.fullmatch(key):
+        return "", (f"「{header}」“{key}”不能用作文件名：只能用小写英文字母、数字和连字符“-”，以字母开头，"
+                    f"2–63 个字符（导入时写入 {kind.folder}/<{header}>.yaml）。")
+    file = f"{folder}{kind.folder}/{key}.yaml"
+    if file in claimed:
+        return file, f"「{header}」{key} 与第 {claimed[file]} 行重复：每个文件只写一行。"
+    return file, None
 
 
 _FILE_NAME = re.compile(r"(?:(\d{4})/)?([A-Za-z0-9][A-Za-z0-9._-]*?)(?:\.yaml)?")
@@ -954,7 +1265,7 @@ def locate(plan: Plan, problem: Problem) -> Finding:
         place = plan.places.get((problem.file, path[:cut]))
         if place is None:
             continue
-        rest = path[cut:]
+        rest = path[cut:] or place.focus or ()  # a problem with the whole row: shown at its focus
         for size in range(len(rest), 0, -1):
             for column_path, letter, header in place.letters:
                 if column_path == rest[:size]:
@@ -971,7 +1282,7 @@ class Outcome:
     findings: list[Finding]
     written: list[str]
     unchanged: int
-    absent: list[str]  # decision files of the body that the workbook does not mention
+    absent: list[str]  # decision and benchmark files of the body that the workbook does not mention
 
     @property
     def ok(self) -> bool:
@@ -1008,11 +1319,14 @@ def import_workbook(path: FsPath, root: FsPath, schemas: SchemaSet | None = None
     schemas = schemas or SchemaSet()
     plan = read_workbook(path, root, schemas)
     changed = {file: _render_file(plan, file, root) for file in plan.files if _changed(plan, file, root)}
-    folder = root / "data" / "agencies" / plan.agency / "decisions"
+    folder = root / "data" / "agencies" / plan.agency
     absent = []
-    if "decisions" in plan.kinds:
-        absent = sorted(rel for p in folder.glob("*/*.yaml")
-                        if (rel := p.relative_to(root).as_posix()) not in plan.files)
+    for name in plan.kinds:
+        kind = KINDS[name]
+        if kind.folder is not None:  # records kept one per file are never deleted by an import
+            pattern = "*/*.yaml" if kind.file_column else "*.yaml"
+            absent.extend(sorted(rel for p in (folder / kind.folder).glob(pattern)
+                                 if (rel := p.relative_to(root).as_posix()) not in plan.files))
 
     with tempfile.TemporaryDirectory(prefix="portal-import-") as temporary:
         copy = FsPath(temporary)
@@ -1088,7 +1402,13 @@ def render(outcome: Outcome) -> str:
         lines.extend(f"  {file}" for file in outcome.written)
     else:
         lines.append("工作簿与 data/ 中的数据一致，没有需要写入的修改。")
-    if outcome.absent:
-        lines.append(f"注意：本主体有 {len(outcome.absent)} 个执法决定不在工作簿中，这些文件保持不变"
+    decisions = [file for file in outcome.absent if "/decisions/" in file]
+    benchmarks = [file for file in outcome.absent if "/benchmarks/" in file]
+    if decisions:
+        lines.append(f"注意：本主体有 {len(decisions)} 个执法决定不在工作簿中，这些文件保持不变"
                      "（撤回决定请把状态改为“已撤回”）。")
+    if benchmarks:
+        lines.append(f"注意：本主体有 {len(benchmarks)} 个裁量基准文件不在工作簿中，这些文件保持不变"
+                     "（废止基准请把状态改为“已废止”；确需删除文件的，请在 YAML 中删除）：")
+        lines.extend(f"  {file}" for file in benchmarks)
     return "\n".join(lines) + "\n"

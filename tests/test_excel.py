@@ -111,8 +111,8 @@ def test_export_then_import_writes_nothing_in_the_real_data(tmp_path, cli):
 
 
 def test_what_import_would_write_for_the_real_data_is_the_same_records(tmp_path):
-    """Every items.yaml, personnel.yaml and decision file, read back from its workbook and
-    written by writer.py, loads as exactly the records it holds now."""
+    """Every items.yaml, personnel.yaml, decision and benchmark file, read back from its workbook
+    and written by writer.py, loads as exactly the records it holds now."""
     root = _real_project(tmp_path)
     schemas = SchemaSet()
     files = 0
@@ -123,7 +123,8 @@ def test_what_import_would_write_for_the_real_data_is_the_same_records(tmp_path)
         assert plan.findings == []
         on_disk = {p.relative_to(root).as_posix() for p in folder.glob("items.yaml")} | {
             p.relative_to(root).as_posix() for p in folder.glob("personnel.yaml")} | {
-            p.relative_to(root).as_posix() for p in folder.glob("decisions/*/*.yaml")}
+            p.relative_to(root).as_posix() for p in folder.glob("decisions/*/*.yaml")} | {
+            p.relative_to(root).as_posix() for p in folder.glob("benchmarks/*.yaml")}
         assert set(plan.files) == on_disk
         for file, document in plan.files.items():
             shape = plan.shapes[file]
@@ -142,7 +143,7 @@ def test_a_changed_cell_rewrites_only_its_file_in_schema_order_and_hand_written_
                                                        "对经营超过保质期食品的行政处罚（调整）"))
     code, stdout, _ = cli("import", "xlsx", str(workbook), "--root", str(project))
     items = "data/agencies/lsscjgj/items.yaml"
-    assert (code, stdout) == (0, f"已写入 1 个文件（2 个未改变，保持原样）：\n  {items}\n")
+    assert (code, stdout) == (0, f"已写入 1 个文件（3 个未改变，保持原样）：\n  {items}\n")
     after = snapshot(project)
     assert {f for f in after if after[f] != before.get(f)} == {items}
     assert (project / items).read_text(encoding="utf-8") == (
@@ -171,7 +172,7 @@ def test_an_added_complete_row_is_written_as_valid_yaml(project, cli):
     edit(workbook, new_decision)
     code, stdout, _ = cli("import", "xlsx", str(workbook), "--root", str(project))
     new = "data/agencies/lsscjgj/decisions/2024/2024-013.yaml"
-    assert (code, stdout) == (0, f"已写入 1 个文件（3 个未改变，保持原样）：\n  {new}\n")
+    assert (code, stdout) == (0, f"已写入 1 个文件（4 个未改变，保持原样）：\n  {new}\n")
     after = snapshot(project)
     assert set(after) - set(before) == {new}
     assert all(after[f] == before[f] for f in before)
@@ -243,6 +244,18 @@ def _deleted_sheet(book):
     del book["调整记录"]
 
 
+def _fine_of_a_missing_tier(book):
+    append(book["罚款幅度"], {"条目标识": "ls-sp-001", "阶次": "从重处罚", "计算单位": "元", "下限": 85000, "上限": 100000})
+
+
+def _fine_without_its_entry(book):
+    append(book["罚款幅度"], {"阶次": "从轻处罚", "计算单位": "元", "下限": 50000, "上限": 60000})
+
+
+def _repeated_benchmark(book):
+    append(book["裁量基准文件"], row_values(book["裁量基准文件"], 2))  # a copied row keeps the 标识
+
+
 @pytest.mark.parametrize(("change", "expected"), [
     pytest.param(_formula, [("执法决定", 2, "Q", "决定结果·罚款金额（元）", "excel-formula")], id="formula"),
     pytest.param(_yes_no, [("执法决定", 2, "Z", "重大执法决定", "excel-boolean")], id="yes-no"),
@@ -251,6 +264,10 @@ def _deleted_sheet(book):
     pytest.param(_orphan_training, [("培训记录", 2, "A", "执法证号", "excel-owner")], id="orphan-child-row"),
     pytest.param(_copied_file_name, [("执法决定", 3, "AL", "文件名", "excel-file-name")], id="copied-file-name"),
     pytest.param(_deleted_sheet, [("调整记录", None, None, None, "excel-missing-sheet")], id="deleted-sheet"),
+    pytest.param(_fine_of_a_missing_tier, [("罚款幅度", 4, "B", "阶次", "excel-owner")], id="fine-of-missing-tier"),
+    pytest.param(_fine_without_its_entry, [("罚款幅度", 4, "A", "条目标识", "excel-owner")], id="fine-without-entry"),
+    pytest.param(_repeated_benchmark, [("裁量基准文件", 3, None, None, "schema-required"),
+                                       ("裁量基准文件", 3, "A", "标识", "excel-file-name")], id="repeated-benchmark"),
 ])
 def test_workbook_mistakes_are_named_by_cell_and_nothing_is_written(project, cli, change, expected):
     before = snapshot(project)
@@ -283,11 +300,160 @@ def test_a_new_row_never_overwrites_a_decision_that_is_not_in_the_workbook(proje
     assert "1 个执法决定不在工作簿中" in stdout
 
 
+# --- benchmarks: documents, entries, tiers and fine ranges on four sheets ------------------
+
+BENCHMARK = "data/agencies/lsscjgj/benchmarks/ls-scjg-2023.yaml"
+BENCHMARK_SHEETS = ["裁量基准文件", "裁量基准条目", "裁量阶次", "罚款幅度"]
+
+
+def copy_row(ws, number: int, **changes) -> int:
+    return append(ws, row_values(ws, number) | changes)
+
+
+def test_benchmarks_take_four_sheets_whose_first_columns_name_the_owner(project, cli):
+    out = project.parent / "benchmarks.xlsx"
+    code, stdout, _ = cli("export", "xlsx", "--agency", AGENCY, "--kind", "benchmarks", "--out", str(out),
+                          "--root", str(project))
+    assert (code, stdout) == (0, f"已导出 {out}：裁量基准文件 1 行，裁量基准条目 1 行，裁量阶次 1 行，罚款幅度 2 行。\n")
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["填写说明", *BENCHMARK_SHEETS, "_选项", "_portal"]
+    assert list(headers(book["裁量基准文件"])) == [
+        "标识", "文件名称", "文号", "制定机关", "制定层级", "施行日期", "评估期限", "状态",
+        "幅度划分比例·从轻处罚（%）", "幅度划分比例·一般处罚（%）", "幅度划分比例·从重处罚（%）"]
+    entries = headers(book["裁量基准条目"])
+    assert list(entries)[:11] == ["文件标识", "条目标识", "条目类别", "执法事项", "上级基准条目", "备注", "违法行为",
+                                  "违法依据", "处罚依据", "法定处罚·处罚种类", "法定处罚·罚则原文"]
+    # the permit, inspection and coercion fields share columns, named for each kind they serve
+    assert list(entries)[11:14] == ["事项名称／检查事项／强制事项", "依据／检查依据", "许可条件／适用条件"]
+    conditions = book["裁量基准条目"].cell(1, entries["许可条件／适用条件"]).comment.text
+    assert "行政强制：可以采取本措施的情形，每项一行。" in conditions
+    assert "仅在「条目类别」为 行政许可、行政强制 时填写。" in conditions
+    assert [list(r) for r in book["裁量阶次"].iter_rows(values_only=True)] == [
+        ["条目标识", "阶次", "适用情形", "处罚种类", "备注"],
+        ["ls-sp-001", "从轻处罚", "货值金额不足五百元且主动召回的", "罚款", None]]
+    assert [list(r) for r in book["罚款幅度"].iter_rows(values_only=True)] == [
+        ["条目标识", "阶次", "计算单位", "下限", "上限", "适用条件"],
+        ["ls-sp-001", None, "元", 50000, 100000, None],  # 阶次 blank: the statutory range
+        ["ls-sp-001", "从轻处罚", "元", 50000, 60000, None]]
+    assert "不填时，本行是工作表「裁量基准条目」中该记录的「法定处罚·罚款幅度」。" in book["罚款幅度"]["B1"].comment.text
+    field_map = {(row[0], row[1]): row[2] for row in book["_portal"].iter_rows(min_row=5, values_only=True)}
+    assert field_map[("裁量基准条目", "文件标识")] == "#owner"
+    assert field_map[("罚款幅度", "阶次")] == "#owner.tier"
+    assert field_map[("裁量基准条目", "法定处罚·处罚种类")] == "statutory.kinds"
+    assert cli("import", "xlsx", str(out), "--root", str(project)) == (
+        0, "工作簿与 data/ 中的数据一致，没有需要写入的修改。\n", "")
+
+
+def test_a_tier_added_by_rows_rewrites_only_its_benchmark_in_order(project, cli):
+    before = snapshot(project)
+    workbook = export(cli, project)
+
+    def clerk(book):
+        append(book["裁量阶次"], {"条目标识": "ls-sp-001", "阶次": "一般处罚", "适用情形": "不具有从轻、从重处罚情节的",
+                               "处罚种类": "罚款"})
+        append(book["罚款幅度"], {"条目标识": "ls-sp-001", "阶次": "一般处罚", "计算单位": "元", "下限": 65000,
+                               "上限": 85000})
+        book["罚款幅度"].cell(2, headers(book["罚款幅度"])["适用条件"], "货值金额不足一万元的")  # the law's range
+
+    edit(workbook, clerk)
+    code, stdout, _ = cli("import", "xlsx", str(workbook), "--root", str(project))
+    assert (code, stdout) == (0, f"已写入 1 个文件（3 个未改变，保持原样）：\n  {BENCHMARK}\n")
+    after = snapshot(project)
+    assert {f for f in after if after[f] != before.get(f)} == {BENCHMARK}
+    assert (project / BENCHMARK).read_text(encoding="utf-8") == (
+        "id: ls-scjg-2023\n"
+        "title: 连山壮族瑶族自治县市场监督管理局行政处罚裁量权基准细化（测试）\n"
+        "doc_no: 连山市监规〔2023〕1号\n"
+        "issuer: 连山壮族瑶族自治县市场监督管理局\n"
+        "issuer_level: 县\n"
+        "agency: lsscjgj\n"
+        "effective_from: 2023-01-01\n"
+        "status: 现行有效\n"
+        "entries:\n"
+        "  - id: ls-sp-001\n"
+        "    kind: 行政处罚\n"
+        "    item: \"441825-SCJG-CF-0001\"\n"
+        "    parent: gd-sp-001\n"
+        "    violation: 经营超过保质期的食品\n"
+        "    violated:\n"
+        "      - 《中华人民共和国食品安全法》第三十四条第（十）项\n"
+        "    penalty_basis:\n"
+        "      - 《中华人民共和国食品安全法》第一百二十四条第一款第（五）项\n"
+        "    statutory:\n"
+        "      kinds:\n"
+        "        - 罚款\n"
+        "      fines:\n"
+        "        - unit: 元\n"
+        "          min: 50000\n"
+        "          max: 100000\n"
+        "          condition: 货值金额不足一万元的\n"
+        "    tiers:\n"
+        "      - tier: 从轻处罚\n"
+        "        circumstances:\n"
+        "          - 货值金额不足五百元且主动召回的\n"
+        "        kinds:\n"
+        "          - 罚款\n"
+        "        fines:\n"
+        "          - unit: 元\n"
+        "            min: 50000\n"
+        "            max: 60000\n"
+        "      - tier: 一般处罚\n"
+        "        circumstances:\n"
+        "          - 不具有从轻、从重处罚情节的\n"
+        "        kinds:\n"
+        "          - 罚款\n"
+        "        fines:\n"
+        "          - unit: 元\n"
+        "            min: 65000\n"
+        "            max: 85000\n")
+    assert cli("validate", "--root", str(project))[0] == 0
+
+
+def test_a_new_benchmark_document_is_written_to_a_file_named_by_its_id(project, cli):
+    workbook = export(cli, project)
+
+    def clerk(book):
+        copy_row(book["裁量基准文件"], 2, 标识="ls-scjg-2024", 文号="连山市监规〔2024〕1号",
+                 施行日期=datetime.date(2024, 1, 1))
+        copy_row(book["裁量基准条目"], 2, 文件标识="ls-scjg-2024", 条目标识="ls-sp-002")
+        copy_row(book["裁量阶次"], 2, 条目标识="ls-sp-002")
+        for number in (2, 3):
+            copy_row(book["罚款幅度"], number, 条目标识="ls-sp-002")
+
+    edit(workbook, clerk)
+    code, stdout, _ = cli("import", "xlsx", str(workbook), "--root", str(project))
+    new = "data/agencies/lsscjgj/benchmarks/ls-scjg-2024.yaml"
+    assert (code, stdout) == (0, f"已写入 1 个文件（4 个未改变，保持原样）：\n  {new}\n")
+    text = (project / new).read_text(encoding="utf-8")
+    assert text.startswith("id: ls-scjg-2024\n") and "\n  - id: ls-sp-002\n" in text
+    assert "    statutory:\n      kinds:\n        - 罚款\n      fines:\n        - unit: 元\n          min: 50000\n" in text
+    assert cli("validate", "--root", str(project))[0] == 0
+
+
+def test_a_benchmark_document_left_out_of_the_workbook_is_kept_and_named(project, cli):
+    before = snapshot(project)
+    workbook = export(cli, project)
+
+    def clerk(book):
+        for title in BENCHMARK_SHEETS:
+            book[title].delete_rows(2, book[title].max_row)
+
+    edit(workbook, clerk)
+    code, stdout, _ = cli("import", "xlsx", str(workbook), "--root", str(project))
+    assert code == 0
+    assert stdout.splitlines()[1:] == [
+        "注意：本主体有 1 个裁量基准文件不在工作簿中，这些文件保持不变（废止基准请把状态改为“已废止”；"
+        "确需删除文件的，请在 YAML 中删除）：",
+        f"  {BENCHMARK}"]
+    assert snapshot(project) == before
+
+
 # --- the workbook itself ------------------------------------------------------------------
 
 def test_the_workbook_has_official_titles_drop_downs_and_a_field_map(project, cli):
     book = openpyxl.load_workbook(export(cli, project))
-    assert book.sheetnames == ["填写说明", "执法事项", "调整记录", "执法人员", "培训记录", "执法决定", "_选项", "_portal"]
+    assert book.sheetnames == ["填写说明", "执法事项", "调整记录", "执法人员", "培训记录", "执法决定",
+                               "裁量基准文件", "裁量基准条目", "裁量阶次", "罚款幅度", "_选项", "_portal"]
     assert [book[name].sheet_state for name in ("_选项", "_portal")] == ["hidden", "hidden"]
     decisions = book["执法决定"]
     columns = headers(decisions)
@@ -321,6 +487,23 @@ def test_export_refuses_data_a_cell_cannot_hold(project, cli):
     assert stdout.startswith("data/agencies/lsscjgj/decisions/2024/2024-012.yaml:14:5: 错误 [excel-unrepresentable] "
                              "basis[0]：字段 basis[0] 的值无法在 Excel 中原样表示")
     assert "没有导出工作簿" in stderr
+
+
+def test_export_refuses_a_benchmark_whose_fine_rows_could_not_name_their_tier(project, cli):
+    benchmark = project / BENCHMARK
+    benchmark.write_text(benchmark.read_text(encoding="utf-8") + (
+        "      - tier: 从轻处罚\n"  # the same tier twice: a fine row could not say which one it belongs to
+        "        circumstances:\n"
+        "          - 主动消除危害后果的\n"
+        "        fines:\n"
+        "          - unit: 元\n"
+        "            min: 55000\n"
+        "            max: 58000\n"), encoding="utf-8")
+    out = project.parent / "refused.xlsx"
+    code, stdout, _ = cli("export", "xlsx", "--agency", AGENCY, "--kind", "benchmarks", "--out", str(out),
+                          "--root", str(project))
+    assert code == 1 and not out.exists()
+    assert stdout.startswith(f"{BENCHMARK}:31:11: 错误 [excel-unrepresentable] entries[0].tiers[0].fines：")
 
 
 def test_only_the_kinds_asked_for_are_exported_and_imported(project, cli):
