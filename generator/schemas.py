@@ -22,6 +22,7 @@ import jsonschema
 import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from referencing import Registry, Resource
+from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from .problems import Path, Problem
@@ -403,9 +404,13 @@ class Explainer:
         code = f"schema-{validator}" if isinstance(validator, str) else "schema-not-allowed"
         message = self._message(error, path)
         if validator in ("additionalProperties", "unevaluatedProperties"):
+            branches = self._branch_fields(error) if validator == "unevaluatedProperties" else {}
             for key in _unexpected(error):
-                yield Problem("schema-unknown-field", self._unknown(key, path), file, path=path + (key,),
-                              at_key=True)
+                conditions = branches.get(key)
+                if conditions is True:
+                    continue  # its if/then branch applies but failed: that branch's own errors say why
+                message = self._misplaced(key, path, conditions) if conditions else self._unknown(key, path)
+                yield Problem("schema-unknown-field", message, file, path=path + (key,), at_key=True)
             return
         because = self._condition(error)
         if validator is None:  # a `false` subschema: the field must not be there at all
@@ -464,6 +469,56 @@ class Explainer:
         if shape is None:
             shape = self.shape_at(tuple(error.absolute_path)[:-1] + (field_name,))
         return f"「{shape.title}」" if shape and shape.title else field_name
+
+    def _branch_fields(self, error: ValidationError) -> dict[str, bool | list[tuple[str, Any, bool]]]:
+        """For unevaluatedProperties: the fields that an if/then/else branch of the object declares.
+        True when the branch applies to the value (the field is allowed, and named only because
+        something else in that branch failed), else the conditions under which it is allowed:
+        (title of the tested field, value, whether the test is negated)."""
+        schema, instance = error.schema, error.instance
+        found: dict[str, bool | list[tuple[str, Any, bool]]] = {}
+        if not isinstance(schema, dict) or not isinstance(instance, dict):
+            return found
+        for part in schema.get("allOf") or ():
+            condition = part.get("if") if isinstance(part, dict) else None
+            if not isinstance(condition, dict):
+                continue
+            try:
+                holds = Draft202012Validator(condition, format_checker=FORMAT_CHECKER).is_valid(instance)
+            except (jsonschema.exceptions.SchemaError, Unresolvable):  # pragma: no cover - only const tests
+                continue
+            for branch, applies in (("then", holds), ("else", not holds)):
+                node = part.get(branch)
+                if isinstance(node, dict) and isinstance(node.get("$ref"), str):
+                    try:
+                        node, _ = self.schemas.resolve(node["$ref"], self.name)
+                    except (KeyError, IndexError, TypeError):  # pragma: no cover - the schemas are checked
+                        continue
+                properties = node.get("properties") if isinstance(node, dict) else None
+                for key, rule in (properties or {}).items():
+                    if rule is False or found.get(key) is True:
+                        continue
+                    if applies:
+                        found[key] = True
+                        continue
+                    kept = found.setdefault(key, [])
+                    for name, test in (condition.get("properties") or {}).items():
+                        if isinstance(test, dict) and "const" in test and isinstance(kept, list):
+                            title = (schema.get("properties", {}).get(name) or {}).get("title") or name
+                            kept.append((title, test["const"], branch == "else"))
+        return found
+
+    def _misplaced(self, key: str, path: Path, conditions: list[tuple[str, Any, bool]]) -> str:
+        """A field of another variant, e.g. 检查范围 in a 行政处罚 entry."""
+        shape = self.shape_at(path + (key,))
+        name = f"「{shape.title}」（{key}）" if shape is not None and shape.title else key
+        values: dict[tuple[str, bool], list[str]] = {}
+        for title, value, negated in conditions:
+            values.setdefault((title, negated), []).append(str(value))
+        when = "或".join(f"「{title}」{'不为' if negated else '为'}{'、'.join(listed)}"
+                        for (title, negated), listed in values.items())
+        fields = "、".join(dict.fromkeys(f"「{title}」" for title, _, _ in conditions))
+        return f"{name}只在{when}时填写，{self.title(path)}中不允许该字段：请删除，或改正{fields}。"
 
     def _unknown(self, key: str, path: Path) -> str:
         shape = self.shape_at(path)

@@ -192,6 +192,44 @@ def test_schema_messages_name_the_field_by_its_chinese_title(change: dict, expec
     assert [(p.code, p.message) for p in problems] == [expected]
 
 
+ENTRY = {"id": "ls-x-001", "kind": "行政处罚", "item": "441825-X-CF-0001", "violation": "某违法行为",
+         "violated": ["《某法》第一条"], "penalty_basis": ["《某法》第二条"],
+         "statutory": {"kinds": ["罚款"], "fines": [{"unit": "元", "min": 1000, "max": 5000}]},
+         "tiers": [{"tier": "一般处罚", "circumstances": ["一般情形"], "kinds": ["罚款"],
+                    "fines": [{"unit": "元", "min": 1000, "max": 5000}]}]}
+BENCHMARK = {"id": "ls-x-2023", "title": "某基准", "doc_no": "连山某规〔2023〕1号", "issuer": "某局",
+             "issuer_level": "县", "effective_from": "2023-01-01", "status": "现行有效", "entries": [ENTRY]}
+
+
+@pytest.mark.parametrize("change, expected", [
+    # a mistake inside the 行政处罚 fields: only that mistake, not every 行政处罚 field as "unknown"
+    ({"statutory": {"kinds": ["罚款"], "fines": [{"unit": "元", "min": "五千", "max": 5000}]}},
+     [("schema-type", ("entries", 0, "statutory", "fines", 0, "min"))]),
+    ({"tiers": [{"tier": "一般处罚", "circumstances": ["一般情形"], "fines": [{"unit": "元", "max": 5000}]}]},
+     [("schema-required", ("entries", 0, "tiers", 0, "fines", 0))]),
+    # a field of another kind of entry says which kind it belongs to
+    ({"scope": "食品经营者"}, [("schema-unknown-field", ("entries", 0, "scope"))]),
+])
+def test_benchmark_entry_problems_name_the_field_not_its_whole_kind(change: dict, expected: list):
+    from generator.schemas import iter_schema_problems
+
+    document = {**BENCHMARK, "entries": [{**ENTRY, **change}]}
+    problems = list(iter_schema_problems(SCHEMAS, "benchmark", document, "x.yaml"))
+    assert [(p.code, p.path) for p in problems] == expected
+    if "scope" in change:
+        assert problems[0].message == ("「检查范围」（scope）只在「条目类别」为行政检查时填写，「基准条目」中不允许该字段："
+                                       "请删除，或改正「条目类别」。")
+
+
+def test_a_field_of_several_kinds_names_them_all():
+    from generator.schemas import iter_schema_problems
+
+    document = {**BENCHMARK, "entries": [{**ENTRY, "name": "某事项"}]}
+    messages = [p.message for p in iter_schema_problems(SCHEMAS, "benchmark", document, "x.yaml")]
+    assert messages == ["「事项名称」（name）只在「条目类别」为行政许可、行政检查、行政强制时填写，「基准条目」中不允许该字段："
+                        "请删除，或改正「条目类别」。"]
+
+
 def test_money_allows_at_most_two_decimals():
     from generator.schemas import coerce, iter_schema_problems
 
