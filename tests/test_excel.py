@@ -430,6 +430,34 @@ def test_a_new_benchmark_document_is_written_to_a_file_named_by_its_id(project, 
     assert cli("validate", "--root", str(project))[0] == 0
 
 
+def test_bad_benchmark_rows_are_named_by_cell_and_nothing_is_written(project, cli):
+    before = snapshot(project)
+    workbook = export(cli, project)
+
+    def clerk(book):
+        tiers, fines = book["裁量阶次"], book["罚款幅度"]
+        append(tiers, {"条目标识": "ls-sp-001", "阶次": "一般处罚", "适用情形": "不具有从轻、从重处罚情节的",
+                       "处罚种类": "罚款"})  # row 3
+        append(tiers, {"条目标识": "ls-sp-009", "阶次": "从重处罚", "适用情形": "情节严重的",
+                       "处罚种类": "罚款"})  # row 4: no such entry
+        fines.cell(2, headers(fines)["下限"], "五万")  # the statutory range, not a number
+        append(fines, {"条目标识": "ls-sp-001", "阶次": "一般处罚", "计算单位": "元", "下限": 85000,
+                       "上限": 65000})  # row 4: 下限 > 上限
+
+    edit(workbook, clerk)
+    code, stdout, _ = cli("import", "xlsx", str(workbook), "--root", str(project))
+    assert code == 1
+    assert stdout.splitlines() == [
+        "工作表「裁量阶次」第 4 行 A 列「条目标识」：错误 [excel-owner] 「条目标识」ls-sp-009 在工作表「裁量基准条目」中不存在。",
+        "工作表「罚款幅度」第 2 行 D 列「下限」：错误 [schema-type] 「下限」应为数字，实际是“五万”"
+        "（只写阿拉伯数字，不要加单位、逗号或引号）。",
+        "工作表「罚款幅度」第 4 行 D 列「下限」：错误 [fine-range-inverted] 「一般处罚」的罚款幅度下限（85000）大于上限（65000），"
+        "请对调。（依据：国办发〔2022〕27号《关于进一步规范行政裁量权基准制定和管理工作的意见》）",
+        "共 3 个错误，0 个警告：没有写入任何文件。请在工作簿中改正后重新导入。",
+    ]
+    assert snapshot(project) == before
+
+
 def test_a_benchmark_document_left_out_of_the_workbook_is_kept_and_named(project, cli):
     before = snapshot(project)
     workbook = export(cli, project)
