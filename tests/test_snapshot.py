@@ -301,7 +301,7 @@ def test_expect_sha256_must_be_a_digest(releases: Releases):
 
 def test_the_changelog_is_shown_as_markdown_without_html_or_links():
     shown = changelog_markdown("## 执法公示数据变更摘要\n\n- 事项 \\<script\\> \\[点我\\](javascript:x) <b>x</b>\n")
-    assert shown.startswith("#### 执法公示数据变更摘要\n")
+    assert shown.startswith("### 执法公示数据变更摘要\n")
     assert "<script" not in shown and "<b>" not in shown and "](" not in shown
     assert "&#60;script&#62;" in shown
 

@@ -36,10 +36,10 @@ def download_link(base: str, release: dict) -> Markup:
 
 
 def changelog_markdown(text: str) -> Markup:
-    """`portal diff` output shown under a release heading: its headings two levels lower, and
+    """`portal diff` output shown under a release heading: its headings one level lower, and
     nothing in it read as HTML or a link (its backslash escapes become character references,
     which mkdocs' Markdown, unlike GitHub's, would otherwise print with the backslash)."""
     text = _ESCAPED.sub(lambda match: f"&#{ord(match[1])};", str(text))
     text = text.replace("<", "&lt;").replace("[", "&#91;")
-    lines = ["##" + line if line.startswith("#") else line for line in text.splitlines()]
+    lines = ["#" + line if line.startswith("#") else line for line in text.splitlines()]
     return Markup("\n".join(lines).strip() + "\n")  # noqa: S704 - escaped just above
