@@ -5,3 +5,4 @@ implementation absolutely; the state it shares with `portal build` lives in gene
 """
 
 from generator.build import on_config, on_files  # noqa: F401
+from generator.pages.feed import on_post_page  # noqa: F401

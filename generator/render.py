@@ -66,7 +66,7 @@ def visible(decision: dict, today: datetime.date, site: Any = None) -> bool:
 
 
 def pages(corpus: Corpus, today: datetime.date, schemas: SchemaSet | None = None, *,
-          directory_urls: bool = True) -> dict[str, str]:
+          directory_urls: bool = True) -> dict[str, str | bytes]:
     """src URI → Markdown for every generated page (see generator/pages/).
 
     `directory_urls` is mkdocs' ``use_directory_urls``: it decides the address of each page,

@@ -1,6 +1,6 @@
 """The generated pages, one module per family of pages.
 
-Each module has ``pages(ctx) -> {src_uri: markdown}``; `render_all` builds the shared
+Each module has ``pages(ctx) -> {src_uri: markdown}`` (or a file's text or bytes); `render_all` builds the shared
 `Context` once (what is on display today, bodies in order, records by body) and merges the
 families. A new family of pages is a new module listed in `FAMILIES`.
 """
@@ -58,13 +58,13 @@ def context(corpus: Corpus, today: datetime.date, env: jinja2.Environment,
 
 
 def render_all(corpus: Corpus, today: datetime.date, env: jinja2.Environment,
-               schemas: SchemaSet | None = None, *, directory_urls: bool = True) -> dict[str, str]:
-    from . import agencies, benchmarks, decisions, home, items, laws, links, reference, releases
+               schemas: SchemaSet | None = None, *, directory_urls: bool = True) -> dict[str, str | bytes]:
+    from . import agencies, benchmarks, decisions, feed, home, items, laws, links, open_data, reference, releases
 
     ctx = context(corpus, today, env, schemas)
     links.install(env, corpus)
     ctx.directory_urls = directory_urls
-    out: dict[str, str] = {}
-    for family in (home, agencies, decisions, reference, items, benchmarks, laws, releases):
+    out: dict[str, str | bytes] = {}
+    for family in (home, agencies, decisions, reference, items, benchmarks, laws, open_data, feed, releases):
         out.update(family.pages(ctx))
     return out

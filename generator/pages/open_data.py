@@ -1,0 +1,50 @@
+"""数据开放: the download page, and the files it offers (JSON, CSV, XLSX, datapackage.json).
+
+The files are made by generator/datapackage.py from what the other pages show today; this
+module adds them to the build beside the page, which lists each file with its size and SHA-256.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import datapackage
+from . import Context, decisions
+from .feed import FEED
+
+PAGE = f"{datapackage.FOLDER}/index.md"
+
+
+def pages(ctx: Context) -> dict[str, Any]:
+    sets = datapackage.datasets(ctx.corpus, ctx.schemas, ctx.site, ctx.shown, lambda d: _extra(ctx, d))
+    files = datapackage.files(sets, ctx.today, ctx.site)
+    listing = [{"dataset": dataset,
+                "json": _file(files, f"{dataset.name}.json"),
+                "xlsx": _file(files, f"{dataset.name}.xlsx"),
+                "tables": [{"table": table, "csv": _file(files, f"{table.name}.csv"),
+                            "schema": datapackage.table_schema(table)} for table in dataset.tables]}
+               for dataset in sets]
+    every = sorted((_file(files, uri.rpartition("/")[2]) for uri in files), key=lambda f: f["name"])
+    page = ctx.env.get_template("open-data.md.j2").render(
+        **ctx.base, src_uri=PAGE, listing=listing, files=every, package=_file(files, datapackage.PACKAGE),
+        feed=FEED)
+    # Text files as text (so checks that search the generated pages read them too); workbooks as bytes.
+    return {PAGE: page, **{uri: data if uri.endswith(".xlsx") else data.decode("utf-8") for uri, data in files.items()}}
+
+
+def _extra(ctx: Context, decision: dict) -> dict[str, str]:
+    return {datapackage.PAGE_URL: decisions.page_url(ctx, decisions.page_uri(ctx, decision)),
+            datapackage.CONTENT_HASH: decisions.content_hash(decision)}
+
+
+def _file(files: dict[str, bytes], name: str) -> dict[str, Any]:
+    data = files[f"{datapackage.FOLDER}/{name}"]
+    return {"name": name, "bytes": len(data), "size": _size(len(data)), "sha256": datapackage.sha256(data)}
+
+
+def _size(count: int) -> str:
+    if count < 1024:
+        return f"{count} 字节"
+    if count < 1024 * 1024:
+        return f"{count / 1024:.1f} KB"
+    return f"{count / 1024 / 1024:.1f} MB"

@@ -1,0 +1,486 @@
+"""数据开放 and the feed, read from the built sample site as a user downloads them: the Frictionless
+datapackage.json, CSV / JSON / XLSX agreeing cell by cell, identical bytes from two builds, a valid
+Atom feed, the sitemap and 404 page, no decision off display anywhere, no personal data.
+
+The datapackage is checked here against the Data Package and Table Schema specifications (v1) by
+`package_problems`, not by the `frictionless` package (40-odd dependencies). The same files pass
+``frictionless validate open-data/datapackage.json`` (frictionless 5.21), which also checks
+types, keys, byte counts and hashes.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import io
+import json
+import re
+import time
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import datapackage
+from generator.checker import validate
+from generator.render import visible
+
+from .conftest import REPO, run_cli
+
+TODAY = "2026-11-27"
+BASE = "https://zfgs.lianshan.gov.cn/"
+ATOM = "{http://www.w3.org/2005/Atom}"
+OPEN = "open-data"
+
+#: CSV resource → (JSON file, the list of the JSON record holding its rows or None, owner column, owner key).
+TABLES = {
+    "agencies": ("agencies", None, None, None),
+    "agency-procedures": ("agencies", "procedures", "agency", "id"),
+    "officers": ("officers", None, None, None),
+    "items": ("items", None, None, None),
+    "item-history": ("items", "history", "item", "code"),
+    "benchmark-entries": ("benchmark-entries", None, None, None),
+    "benchmark-tiers": ("benchmark-entries", "tiers", "entry", "id"),
+    "decisions": ("decisions", None, None, None),
+    "laws": ("laws", None, None, None),
+    "law-articles": ("laws", "articles", "law", "id"),
+}
+
+
+def build(out: Path) -> Path:
+    code, _, stderr = run_cli("build", "--root", str(REPO), "--out", str(out), "--today", TODAY)
+    assert (code, stderr) == (0, "")
+    return out
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built from the repository's sample data, as on 2026-11-27."""
+    return build(tmp_path_factory.mktemp("open-data") / "site")
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return validate(REPO).corpus
+
+
+@pytest.fixture(scope="module")
+def package(site: Path) -> dict:
+    return json.loads((site / OPEN / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def parse_xml(path: Path) -> ET.Element:
+    return ET.parse(path).getroot()  # noqa: S314 - the site this module just built, not untrusted input
+
+
+def csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    return header, rows
+
+
+def records(site: Path, name: str) -> list[dict]:
+    return json.loads((site / OPEN / f"{name}.json").read_text(encoding="utf-8"))["records"]
+
+
+def value_at(record: Any, path: list[str]) -> Any:
+    for part in path:
+        record = record.get(part) if isinstance(record, dict) else None
+    return record
+
+
+def expected_rows(site: Path, table: str) -> list[dict]:
+    """The rows a CSV file should hold, from the JSON file: its records, or the records in their lists."""
+    name, list_key, owner, key = TABLES[table]
+    if list_key is None:
+        return records(site, name)
+    return [{owner: record[key], "seq": index, **child} for record in records(site, name)
+            for index, child in enumerate(record.get(list_key) or [], start=1)]
+
+
+# --- the Data Package, checked against the specification ----------------------------------------
+
+_NAME = re.compile(r"^[-a-z0-9._/]+$")
+_TYPES = {"string", "number", "integer", "boolean", "object", "array", "date", "time", "datetime", "year",
+          "yearmonth", "duration", "geopoint", "geojson", "any"}
+_HASH = re.compile(r"^(?:[0-9a-f]{32}|sha256:[0-9a-f]{64})$")
+
+
+def cast(text: str, spec: dict) -> Any:
+    """A CSV cell read as its Table Schema field says (ValueError if it is not of that type)."""
+    if text in spec.get("missingValues", [""]):
+        return None
+    kind = spec["type"]
+    if kind == "integer":
+        value: Any = int(text)
+    elif kind == "number":
+        value = float(text)
+    elif kind == "boolean":
+        value = {"true": True, "false": False}[text]
+    elif kind == "date":
+        value = datetime.date.fromisoformat(text).isoformat()
+    elif kind in ("array", "object"):
+        value = json.loads(text)
+        if not isinstance(value, list if kind == "array" else dict):
+            raise ValueError(f"not a JSON {kind}: {text}")
+    else:
+        value = text
+    enum = spec.get("constraints", {}).get("enum")
+    if enum is not None and value not in enum:
+        raise ValueError(f"{value!r} not in {enum}")
+    return value
+
+
+def package_problems(folder: Path) -> list[str]:
+    """What in `folder`/datapackage.json breaks the Data Package / Table Schema v1 specifications,
+    or disagrees with the files it describes: sizes, hashes, headers, types, keys."""
+    document = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    problems = []
+    if document.get("profile") != "tabular-data-package" or not _NAME.match(document.get("name", "")):
+        problems.append("package: profile or name")
+    resources = document.get("resources")
+    if not isinstance(resources, list) or not resources:
+        return [*problems, "package: no resources"]
+    names = [r.get("name", "") for r in resources]
+    if len(set(names)) != len(names):
+        problems.append("package: resource names repeat")
+    keys: dict[str, dict[str, set]] = {}
+    for resource in resources:
+        name, path = resource.get("name", ""), resource.get("path", "")
+        if not _NAME.match(name) or resource.get("profile") != "tabular-data-resource":
+            problems.append(f"{name}: name or profile")
+        if not isinstance(path, str) or path.startswith("/") or ".." in path.split("/") or "://" in path:
+            problems.append(f"{name}: path {path!r} is not a relative path inside the package")
+            continue
+        data = (folder / path).read_bytes()
+        if resource.get("bytes") != len(data):
+            problems.append(f"{name}: bytes {resource.get('bytes')} != {len(data)}")
+        if not _HASH.match(resource.get("hash", "")) or resource["hash"] != f"sha256:{hashlib.sha256(data).hexdigest()}":
+            problems.append(f"{name}: hash")
+        schema = resource.get("schema", {})
+        fields = schema.get("fields", [])
+        field_names = [f.get("name") for f in fields]
+        if not fields or len(set(field_names)) != len(field_names):
+            problems.append(f"{name}: no fields, or field names repeat")
+        for spec in fields:
+            if spec.get("type") not in _TYPES or not isinstance(spec.get("title"), str):
+                problems.append(f"{name}.{spec.get('name')}: type or title")
+        header, rows = csv_rows(folder / path)
+        if header != field_names:
+            problems.append(f"{name}: the CSV header is not the schema's field names")
+            continue
+        for number, row in enumerate(rows, start=2):
+            if len(row) != len(fields):
+                problems.append(f"{name} row {number}: {len(row)} cells")
+                continue
+            for text, spec in zip(row, fields, strict=True):
+                try:
+                    cast(text, {**spec, "missingValues": schema.get("missingValues", [""])})
+                except (ValueError, KeyError) as exc:
+                    problems.append(f"{name} row {number} {spec['name']}: {exc}")
+        primary = schema.get("primaryKey", [])
+        if not set(primary) <= set(field_names):
+            problems.append(f"{name}: primary key {primary} is not among the fields")
+            continue
+        index = [field_names.index(f) for f in primary]
+        values = [tuple(row[i] for i in index) for row in rows]
+        if len(set(values)) != len(values) or any("" in value for value in values):
+            problems.append(f"{name}: primary key {primary} not unique or empty")
+        keys[name] = {f: {row[field_names.index(f)] for row in rows} for f in field_names}
+    for resource in resources:
+        for foreign in resource.get("schema", {}).get("foreignKeys", []):
+            (own,), reference = foreign["fields"], foreign["reference"]
+            (target,) = reference["fields"]
+            if reference["resource"] not in keys or target not in keys[reference["resource"]]:
+                problems.append(f"{resource['name']}: foreign key to a missing resource or field")
+                continue
+            missing = keys[resource["name"]][own] - keys[reference["resource"]][target] - {""}
+            if missing:
+                problems.append(f"{resource['name']}.{own}: {sorted(missing)} not in {reference['resource']}")
+    return problems
+
+
+def test_the_datapackage_describes_every_csv_file_and_agrees_with_it(site: Path, package: dict):
+    folder = site / OPEN
+    assert package_problems(folder) == []
+    assert sorted(r["path"] for r in package["resources"]) == sorted(p.name for p in folder.glob("*.csv"))
+    assert sorted(r["name"] for r in package["resources"]) == sorted(TABLES)
+    assert package["created"] == f"{TODAY}T00:00:00+08:00"
+
+
+def rewrite(path: Path, change) -> None:
+    header, rows = csv_rows(path)
+    change(header, rows)
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerows([header, *rows])
+    path.write_text(out.getvalue(), encoding="utf-8-sig", newline="")
+
+
+def test_the_checker_reports_a_changed_file_a_bad_cell_and_a_dangling_key(site: Path, tmp_path: Path):
+    folder = tmp_path / "copy"
+    folder.mkdir()
+    for path in (site / OPEN).iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    rewrite(folder / "officers.csv", lambda header, rows: rows[0].__setitem__(header.index("agency"), "nowhere"))
+    rewrite(folder / "decisions.csv", lambda header, rows: rows[0].__setitem__(header.index("published_on"), "2024-03-32"))
+    rewrite(folder / "laws.csv", lambda header, rows: rows.append(rows[0]))
+    assert package_problems(folder) == [
+        "officers: hash",
+        "decisions: hash",
+        "decisions row 2 published_on: day is out of range for month",
+        f"laws: bytes {(site / OPEN / 'laws.csv').stat().st_size} != {(folder / 'laws.csv').stat().st_size}",
+        "laws: hash",
+        "laws: primary key ['id'] not unique or empty",
+        "officers.agency: ['nowhere'] not in agencies",
+    ]
+
+
+def test_fields_carry_the_chinese_titles_and_descriptions_of_the_json_schemas(package: dict):
+    fields = {r["name"]: {f["name"]: f for f in r["schema"]["fields"]} for r in package["resources"]}
+    source = json.loads((REPO / "schemas/decision.schema.json").read_text(encoding="utf-8"))
+    assert fields["decisions"]["party.name"] == {
+        "name": "party.name", "title": "当事人·名称", "type": "string",
+        "description": source["$defs"]["party"]["properties"]["name"]["description"]}
+    assert fields["decisions"]["decided_on"]["type"] == "date"
+    assert fields["decisions"]["outcome.fine"] == {
+        "name": "outcome.fine", "title": "决定结果·罚款金额（元）", "type": "number", "description": "罚款金额，单位元。"}
+    assert fields["decisions"]["type"]["constraints"]["enum"][:2] == ["行政许可", "行政处罚"]
+    assert fields["officers"].keys() == {"agency", "name", "cert_no", "fields", "region", "status"}
+    assert fields["officers"]["fields"]["type"] == "array"
+    assert fields["items"]["time_limit.statutory_days"]["type"] == "integer"
+    assert "party.minor" not in fields["decisions"]
+    assert "reviewers" not in fields["agencies"]
+
+
+# --- CSV, JSON and XLSX hold the same records ------------------------------------------------------
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_each_csv_row_is_its_json_record(site: Path, package: dict, table: str):
+    schema = next(r["schema"] for r in package["resources"] if r["name"] == table)
+    header, rows = csv_rows(site / OPEN / f"{table}.csv")
+    expected = expected_rows(site, table)
+    assert len(rows) == len(expected) > 0
+    for row, record in zip(rows, expected, strict=True):
+        for text, spec in zip(row, schema["fields"], strict=True):
+            assert cast(text, spec) == value_at(record, spec["name"].split(".")), (table, spec["name"])
+
+
+@pytest.mark.parametrize("name", sorted({name for name, *_ in TABLES.values()}))
+def test_each_workbook_sheet_is_its_csv_file(site: Path, package: dict, name: str):
+    from openpyxl import load_workbook
+
+    book = load_workbook(site / OPEN / f"{name}.xlsx")
+    tables = [r for r in package["resources"] if TABLES[r["name"]][0] == name]
+    assert book.sheetnames == [r["title"] for r in tables] + ["字段说明"]
+    for resource in tables:
+        fields = resource["schema"]["fields"]
+        header, *rows = list(book[resource["title"]].iter_rows(values_only=True))
+        assert list(header) == [f["title"] for f in fields]
+        _, csv_cells = csv_rows(site / OPEN / resource["path"])
+        assert len(rows) == len(csv_cells)
+        for cells, texts in zip(rows, csv_cells, strict=True):
+            for cell, text, spec in zip(cells, texts, fields, strict=True):
+                if isinstance(cell, datetime.datetime):
+                    cell = cell.date().isoformat()
+                elif spec["type"] in ("array", "object") and cell is not None:
+                    cell = json.loads(cell)
+                assert cell == cast(text, spec), (resource["name"], spec["name"])
+    guide = list(book["字段说明"].iter_rows(values_only=True))[1:]
+    assert [(row[0], row[2]) for row in guide] == [(r["title"], f["name"]) for r in tables
+                                                   for f in r["schema"]["fields"]]
+
+
+def test_csv_files_are_utf8_with_a_bom_for_excel(site: Path):
+    for path in (site / OPEN).glob("*.csv"):
+        data = path.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf"), path.name
+        header, _, _ = data.decode("utf-8").partition("\r\n")
+        assert "\n" not in header and header.startswith("\ufeff"), path.name
+
+
+def test_the_page_says_so_and_lists_every_file_with_its_hash(site: Path):
+    page = (site / OPEN / "index.html").read_text(encoding="utf-8")
+    assert "BOM" in page and "Excel" in page and "datapackage.json" in page
+    for path in sorted((site / OPEN).iterdir()):
+        if path.name != "index.html":
+            assert f'href="{path.name}"' in page, path.name
+            assert hashlib.sha256(path.read_bytes()).hexdigest() in page, path.name
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="open-data/"' in home  # in the nav
+
+
+# --- the same data, the same bytes ------------------------------------------------------------------
+
+def test_two_builds_of_the_same_data_write_identical_files(site: Path, tmp_path: Path):
+    time.sleep(2)  # zip entry times have a resolution of two seconds
+    again = build(tmp_path / "again")
+    for name in ["feed.xml", *sorted(p.relative_to(site).as_posix() for p in (site / OPEN).iterdir())]:
+        assert (again / name).read_bytes() == (site / name).read_bytes(), name
+
+
+def test_a_workbook_is_the_same_whatever_the_clock_says(monkeypatch: pytest.MonkeyPatch):
+    table = datapackage.Table("t", "表", "", [datapackage.Field(("a",), "甲", "", "string"),
+                                              datapackage.Field(("d",), "日期", "", "date")],
+                              [{"a": "=1+1", "d": "2024-01-02"}], ["a"])
+    dataset = datapackage.Dataset("t", "表", "", [], [table])
+    day = datetime.date(2026, 11, 27)
+    first = datapackage.xlsx_bytes(dataset, day, "县司法局")
+    monkeypatch.setattr(time, "time", lambda: 2_000_000_000.0)
+    second = datapackage.xlsx_bytes(dataset, day, "县司法局")
+    assert first == second
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2026, 11, 27, 0, 0, 0)}
+        core = archive.read("docProps/core.xml").decode()
+    assert core.count("2026-11-27T00:00:00Z") == 2  # created and modified
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(first))["表"]
+    assert sheet["A2"].value == "=1+1" and sheet["A2"].data_type == "s"  # text, never a formula
+    assert sheet["B2"].value == datetime.datetime(2024, 1, 2) and sheet["B2"].number_format == "yyyy-mm-dd"
+
+
+# --- the feed ---------------------------------------------------------------------------------------
+
+def test_the_feed_is_atom_with_the_required_elements_and_stable_ids(site: Path, corpus):
+    root = parse_xml(site / "feed.xml")
+    assert root.tag == f"{ATOM}feed"
+    for required in ("id", "title", "updated", "author/{*}name"):
+        assert (root.findtext(f"{ATOM}{required}") or "").strip(), required
+    assert root.findtext(f"{ATOM}id") == BASE + "feed.xml"
+    links = {link.get("rel"): link.get("href") for link in root.findall(f"{ATOM}link")}
+    assert links == {"self": BASE + "feed.xml", "alternate": BASE + "decisions/"}
+    entries = root.findall(f"{ATOM}entry")
+    assert 0 < len(entries) <= 50
+    stamp = re.compile(r"^\d{4}-\d{2}-\d{2}T00:00:00\+08:00$")
+    ids = [entry.findtext(f"{ATOM}id") for entry in entries]
+    assert len(set(ids)) == len(ids)
+    updated = []
+    for entry in entries:
+        id_ = entry.findtext(f"{ATOM}id")
+        assert id_.startswith(BASE + "decisions/") and id_.endswith("/")
+        assert (site / id_.removeprefix(BASE) / "index.html").is_file(), id_
+        assert entry.find(f"{ATOM}link[@rel='alternate']").get("href") == id_
+        assert entry.findtext(f"{ATOM}title").strip() and entry.findtext(f"{ATOM}summary").strip()
+        for element in ("updated", "published"):
+            assert stamp.match(entry.findtext(f"{ATOM}{element}")), element
+        updated.append(entry.findtext(f"{ATOM}updated"))
+    assert updated == sorted(updated, reverse=True)
+    assert root.findtext(f"{ATOM}updated") == updated[0]
+
+
+def test_a_withdrawn_decision_is_in_the_feed_as_its_notice(site: Path, corpus):
+    root = parse_xml(site / "feed.xml")
+    entries = {e.findtext(f"{ATOM}title"): e for e in root.findall(f"{ATOM}entry")}
+    decision = corpus.decisions["连山市监罚〔2024〕29号"][0].value
+    entry = entries["连山市监罚〔2024〕29号（已撤回）"]
+    assert entry.findtext(f"{ATOM}updated") == "2024-09-24T00:00:00+08:00"  # the withdrawal date
+    assert entry.findtext(f"{ATOM}published") == "2024-07-12T00:00:00+08:00"
+    text = ET.tostring(entry, encoding="unicode")
+    assert "撤回" in text and decision["withdrawal"]["reason"] in text
+    for hidden in (decision["party"]["name"], decision["party"]["credit_code"], decision["facts"][:20], "30,000"):
+        assert hidden not in text
+
+
+def test_every_page_head_links_the_feed(site: Path):
+    for page, href in (("index.html", "feed.xml"), ("decisions/index.html", "../feed.xml"),
+                       ("open-data/index.html", "../feed.xml")):
+        head = (site / page).read_text(encoding="utf-8").split("</head>")[0]
+        assert f'<link rel="alternate" type="application/atom+xml" title="执法决定公示更新（Atom）" href="{href}">' \
+            in head, page
+
+
+# --- decisions off display: nowhere -------------------------------------------------------------
+
+def site_texts(site: Path) -> dict[str, str]:
+    """Every file of the site as text; a workbook as the XML inside it."""
+    texts = {}
+    for path in site.rglob("*"):
+        if not path.is_file():
+            continue
+        name = path.relative_to(site).as_posix()
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as archive:
+                texts[name] = "".join(archive.read(n).decode("utf-8") for n in archive.namelist())
+        elif path.suffix != ".gz":
+            texts[name] = path.read_text(encoding="utf-8", errors="replace")
+    return texts
+
+
+def test_decisions_off_display_are_in_no_page_list_feed_download_or_sitemap(site: Path, corpus):
+    today = datetime.date.fromisoformat(TODAY)
+    hidden = [refs[0] for refs in corpus.decisions.values()
+              if not visible(refs[0].value, today, corpus.site.data)]
+    assert len(hidden) >= 3  # expired, never displayed (警告 only) and minors' decisions in the sample data
+    texts = site_texts(site)
+    for ref in hidden:
+        placement = ref.document.placement
+        address = f"decisions/{placement.agency}/{placement.slug}/"
+        assert not (site / address).exists(), address
+        found = [name for name, text in texts.items() if ref.value["doc_no"] in text or address in text]
+        assert found == [], (ref.value["doc_no"], found)
+    # The download holds exactly the decisions on display.
+    on_display = {refs[0].value["doc_no"] for refs in corpus.decisions.values()
+                  if visible(refs[0].value, today, corpus.site.data)}
+    assert {r["doc_no"] for r in records(site, "decisions")} == on_display
+
+
+def test_a_withdrawn_decision_is_only_its_notice_in_the_downloads(site: Path, corpus):
+    decision = corpus.decisions["连山市监罚〔2024〕29号"][0].value
+    (record,) = [r for r in records(site, "decisions") if r["doc_no"] == decision["doc_no"]]
+    assert record.keys() == {"doc_no", "agency", "type", "decided_on", "status", "withdrawal", "page_url",
+                             "content_hash"}
+    assert record["page_url"] == BASE + "decisions/lsscjgj/2024-029-ad-absolute/"
+    texts = site_texts(site)
+    for hidden in (decision["party"]["name"], decision["party"]["credit_code"], decision["facts"][:20]):
+        assert [n for n, t in texts.items() if hidden in t and (n.startswith(OPEN) or n == "feed.xml")] == [], hidden
+
+
+def test_a_decision_record_has_its_page_address_and_content_hash(site: Path, corpus):
+    from generator.pages.decisions import content_hash
+
+    for record in records(site, "decisions"):
+        data = corpus.decisions[record["doc_no"]][0].value
+        assert record["content_hash"] == content_hash(data)
+        page = (site / record["page_url"].removeprefix(BASE) / "index.html").read_text(encoding="utf-8")
+        assert f'<code class="portal-hash">{record["content_hash"]}</code>' in page
+
+
+def test_officers_are_published_without_training_records_or_certificate_dates(site: Path):
+    for name, text in site_texts(site).items():
+        if name.startswith(OPEN) and "officers" in name:
+            for hidden in ("trainings", "培训", "valid_from", "valid_until", "有效期"):
+                assert hidden not in text, (name, hidden)
+
+
+# --- sitemap, 404, personal data ------------------------------------------------------------------
+
+def test_the_sitemap_lists_every_record_page_and_a_404_page_exists(site: Path):
+    root = parse_xml(site / "sitemap.xml")
+    listed = {loc.text for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    for family in ("agencies", "items", "benchmarks", "decisions", "laws"):
+        pages = [p.parent.relative_to(site).as_posix() for p in (site / family).rglob("index.html")]
+        assert len(pages) > 1, family
+        for page in pages:
+            assert f"{BASE}{page}/" in listed, page
+    assert f"{BASE}{OPEN}/" in listed
+    not_found = (site / "404.html").read_text(encoding="utf-8")
+    assert "404" in not_found
+
+
+def test_no_personal_data_in_the_built_site_downloads_included(site: Path, corpus):
+    from generator.pii import find, scan_site
+    from generator.rules.personal_data import allowed_values
+
+    allowed = allowed_values(corpus)
+    assert scan_site(site, allowed=allowed, today=datetime.date.fromisoformat(TODAY)) == []
+    from openpyxl import load_workbook
+
+    for path in sorted((site / OPEN).glob("*.xlsx")):
+        for sheet in load_workbook(path).worksheets:
+            for row in sheet.iter_rows(values_only=True):
+                text = "\n".join(str(cell) for cell in row if isinstance(cell, str))
+                assert [f for f in find(text) if (f.kind, f.sha256) not in allowed] == [], path.name
