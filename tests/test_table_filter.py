@@ -29,28 +29,32 @@ function element(attrs, extra) {
     getAttribute(name) { return name in this.attrs ? this.attrs[name] : null; },
   }, extra);
 }
-const trs = spec.rows.map((row) => ({ textContent: row.text, style: { display: "" } }));
+const tbody = { rows: [], appendChild(tr) { this.rows.splice(this.rows.indexOf(tr), 1); this.rows.push(tr); } };
+const trs = spec.rows.map((row) => ({ textContent: row.text, style: { display: "" }, parentNode: tbody }));
+tbody.rows = trs.slice();
 const markers = spec.rows.map((row, i) => element(
   Object.fromEntries(Object.entries(row.data).map(([k, v]) => ["data-" + k, v])), { closest: () => trs[i] }));
 const selects = spec.selects.map((s) => element({ "data-filter-key": s.key },
   { value: "", options: s.options.map((value) => ({ value })) }));
 const search = element({}, { value: "" });
+const sort = spec.sort ? element({}, { value: "", options: spec.sort.map((value) => ({ value })) }) : null;
 const count = { textContent: "" };
 const form = element({ "data-filter-unit": "项" }, {
   hidden: true,
   querySelectorAll: () => selects,
-  querySelector: (selector) => (selector.startsWith("input") ? search : count),
+  querySelector: (selector) => (selector.startsWith("input") ? search : selector.includes("sort") ? sort : count),
 });
 const state = { url: null };
 global.document = { querySelectorAll: (selector) => (selector === "[data-row]" ? markers : [form]) };
 global.window = { location: { search: spec.search, pathname: "/items/" },
                   history: { replaceState(a, b, url) { state.url = url; } } };
 new Function(script)();
-const seen = () => ({ hidden: form.hidden, shown: trs.flatMap((tr, i) => (tr.style.display === "none" ? [] : [i])),
-                      count: count.textContent, url: state.url });
+const seen = () => Object.assign({ hidden: form.hidden, shown: trs.flatMap((tr, i) => (tr.style.display === "none" ? [] : [i])),
+                      count: count.textContent, url: state.url }, sort ? { order: tbody.rows.map((tr) => trs.indexOf(tr)) } : {});
 const out = [seen()];
 for (const step of spec.steps) {
   if ("q" in step) { search.value = step.q; form.fire("input"); }
+  else if ("sort" in step) { sort.value = step.sort; form.fire("change"); }
   else { selects.find((s) => s.attrs["data-filter-key"] === step.key).value = step.value; form.fire("change"); }
   out.push(seen());
 }
@@ -66,8 +70,9 @@ SELECTS = [{"key": "body", "options": ["", "lsscjgj", "lslyj"]}, {"key": "type",
            {"key": "status", "options": ["", "在用", "已取消"]}]
 
 
-def run(search: str = "", steps: list[dict] | None = None) -> list[dict]:
-    spec = {"rows": ROWS, "selects": SELECTS, "search": search, "steps": steps or []}
+def run(search: str = "", steps: list[dict] | None = None, rows: list[dict] = ROWS,
+        sort: list[str] | None = None) -> list[dict]:
+    spec = {"rows": rows, "selects": SELECTS, "search": search, "steps": steps or [], "sort": sort}
     done = subprocess.run([NODE, "-e", HARNESS, "--", str(TEMPLATES / "table-filter.js"), json.dumps(spec)],
                           capture_output=True, text=True, check=False, timeout=30)
     assert (done.returncode, done.stderr) == (0, "")
@@ -96,3 +101,32 @@ def test_filters_combine_and_the_address_keeps_them():
 def test_a_linked_address_preselects_its_filters_and_ignores_unknown_values():
     assert run("?status=已取消&body=nobody")[0]["shown"] == [2]
     assert run("?q=许可")[0]["shown"] == [1, 2]
+
+
+# The decision list: rows in the page's order (newest first), with a date and an amount (none when withdrawn).
+DECISIONS = [
+    {"data": {"body": "lsscjgj", "date": "2026-03-01", "amount": "6000"}, "text": "连山市监罚〔2026〕3号"},
+    {"data": {"body": "lslyj", "date": "2025-07-15", "amount": ""}, "text": "连山林罚〔2025〕8号 已撤回"},
+    {"data": {"body": "lsscjgj", "date": "2025-02-10", "amount": "50000"}, "text": "连山市监罚〔2025〕1号"},
+    {"data": {"body": "lslyj", "date": "2024-11-30", "amount": "800.5"}, "text": "连山林罚〔2024〕20号"},
+]
+SORTS = ["", "date-asc", "amount-desc", "amount-asc"]
+
+
+def test_sorting_orders_rows_by_number_or_date_puts_rows_without_a_value_last_and_keeps_the_filters():
+    steps = run(rows=DECISIONS, sort=SORTS, steps=[
+        {"sort": "amount-desc"}, {"sort": "amount-asc"}, {"sort": "date-asc"}, {"key": "body", "value": "lslyj"},
+        {"sort": ""}])
+    assert [(s["order"], s["shown"], s["url"]) for s in steps] == [
+        ([0, 1, 2, 3], [0, 1, 2, 3], "/items/"),
+        ([2, 0, 3, 1], [0, 1, 2, 3], "?sort=amount-desc"),  # 50000 > 6000 > 800.5 (as numbers), then none
+        ([3, 0, 2, 1], [0, 1, 2, 3], "?sort=amount-asc"),
+        ([3, 2, 1, 0], [0, 1, 2, 3], "?sort=date-asc"),
+        ([3, 2, 1, 0], [1, 3], "?body=lslyj&sort=date-asc"),
+        ([0, 1, 2, 3], [1, 3], "?body=lslyj"),  # back to the page's own order
+    ]
+
+
+def test_a_linked_address_restores_the_sort_and_ignores_an_unknown_one():
+    assert run("?sort=amount-desc", rows=DECISIONS, sort=SORTS)[0]["order"] == [2, 0, 3, 1]
+    assert run("?sort=title-asc", rows=DECISIONS, sort=SORTS)[0]["order"] == [0, 1, 2, 3]

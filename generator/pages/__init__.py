@@ -59,12 +59,13 @@ def context(corpus: Corpus, today: datetime.date, env: jinja2.Environment,
 
 def render_all(corpus: Corpus, today: datetime.date, env: jinja2.Environment,
                schemas: SchemaSet | None = None, *, directory_urls: bool = True) -> dict[str, str | bytes]:
-    from . import agencies, benchmarks, decisions, feed, home, items, laws, links, open_data, reference, releases
+    from . import (agencies, benchmarks, decisions, feed, home, items, laws, links, open_data, reference, releases,
+                   search)
 
     ctx = context(corpus, today, env, schemas)
     links.install(env, corpus)
     ctx.directory_urls = directory_urls
     out: dict[str, str | bytes] = {}
-    for family in (home, agencies, decisions, reference, items, benchmarks, laws, open_data, feed, releases):
+    for family in (home, agencies, decisions, reference, items, benchmarks, laws, open_data, feed, releases, search):
         out.update(family.pages(ctx))
     return out

@@ -33,9 +33,15 @@ LIST = "decisions/index.md"
 HASH_CHARS = 16
 
 
+#: The list's facets: (data attribute, label). Rows carry them on a marker read by table-filter.js.
+FACETS = (("body", "执法主体"), ("type", "职权类型"), ("year", "年份"), ("town", "所在镇"))
+
+
 def pages(ctx: Context) -> dict[str, str]:
+    rows = [_row(ctx, d) for d in ctx.shown]
     out = {LIST: ctx.env.get_template("decisions.md.j2").render(
-        **ctx.base, decisions=ctx.shown, names=ctx.names, links=links(ctx, ctx.shown, LIST))}
+        **ctx.base, src_uri=LIST, decisions=ctx.shown, rows=rows, facets=_facets(ctx, rows), names=ctx.names,
+        links=links(ctx, ctx.shown, LIST))}
     template = ctx.env.get_template("decision.md.j2")
     for decision in ctx.shown:
         uri = page_uri(ctx, decision)
@@ -116,6 +122,47 @@ def outcome_lines(decision: dict) -> list[str]:
         if outcome.get(key):
             lines.append(str(outcome[key]))
     return lines
+
+
+def amount(decision: dict) -> float | int | None:
+    """罚没金额: the fine plus the sum confiscated, in yuan; None when the outcome names neither."""
+    outcome = decision.get("outcome") if isinstance(decision.get("outcome"), dict) else {}
+    sums = [outcome[key] for key in ("fine", "confiscated") if _number(outcome.get(key))]
+    return sum(sums) if sums else None
+
+
+def _row(ctx: Context, decision: dict) -> dict[str, Any]:
+    """What the list's facets and sorting read from a decision: the facet values, the date and the amount.
+
+    A withdrawn decision shows only its notice (第十一条): it has no town and no amount, so it
+    drops out when a town is chosen and sorts last by amount.
+    """
+    withdrawn = decision.get("status") == "已撤回"
+    value = None if withdrawn else amount(decision)
+    decided = str(decision.get("decided_on", ""))
+    return {"d": decision, "body": decision.get("agency", ""), "type": decision.get("type", ""),
+            "year": decided[:4], "town": "" if withdrawn else decision.get("town", ""), "date": decided,
+            "amount": "" if value is None else value, "yuan": "—" if value is None else _yuan(value)[:-2]}
+
+
+def _facets(ctx: Context, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each facet with the values present: bodies in site order, types and towns in the schemas' order,
+    years newest first."""
+    common = ctx.schemas.documents.get("common.schema.json", {}).get("$defs", {})
+    decision = ctx.schemas.documents.get("decision.schema.json", {}).get("properties", {})
+    orders = {"type": common.get("power_type", {}).get("enum", []), "town": decision.get("town", {}).get("enum", [])}
+    out = []
+    for key, label in FACETS:
+        present = {str(row[key]) for row in rows if row[key]}
+        if key == "body":
+            options = [(a["id"], ctx.names[a["id"]]) for a in ctx.agencies if a["id"] in present]
+        elif key == "year":
+            options = [(year, year) for year in sorted(present, reverse=True)]
+        else:
+            order = orders[key]
+            options = [(v, v) for v in sorted(present, key=lambda v: (order.index(v) if v in order else len(order), v))]
+        out.append({"key": key, "label": label, "options": options})
+    return out
 
 
 def _page_context(ctx: Context, decision: dict, uri: str) -> dict[str, Any]:

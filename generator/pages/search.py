@@ -1,0 +1,109 @@
+"""搜索: the search page, its script, and the static index (generator/search_index.py) under ``search/``.
+
+The index is built from the records, never from the written HTML, and holds only what the pages
+show: decisions on display today (render.visible: an expired or a minor's decision is in no
+file), a withdrawn one as its withdrawal notice (its 文书号, not its title, party or credit code).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Any
+
+from .. import search_index
+from ..render import TEMPLATES
+from ..search_index import Doc
+from . import Context, decisions
+from .benchmarks import documents_in_order
+from .laws import LEVELS as LAW_LEVELS
+from .links import agency_uri, benchmark_uri, item_uri, law_uri
+
+PAGE = "search/index.md"
+#: The script behind the search page (templates/search.js), served from the site itself.
+SCRIPT = "assets/search.js"
+
+
+def pages(ctx: Context) -> dict[str, str]:
+    out = {f"search/{path}": text for path, text in search_index.build(documents(ctx)).items()}
+    # The records' addresses are from the site's root: the page tells the script where that is.
+    root = posixpath.relpath(".", posixpath.dirname(PAGE)) + "/"
+    out[PAGE] = ctx.env.get_template("search.md.j2").render(**ctx.base, src_uri=PAGE, root=root)
+    out[SCRIPT] = (TEMPLATES / "search.js").read_text(encoding="utf-8")
+    return out
+
+
+def documents(ctx: Context) -> list[Doc]:
+    """Every record with a page, in the order results show: bodies, laws, benchmarks, items, decisions."""
+    return [*_agencies(ctx), *_laws(ctx), *_benchmarks(ctx), *_items(ctx),
+            *(_decision(ctx, d) for d in ctx.shown)]
+
+
+def site_path(ctx: Context, uri: str) -> str:
+    """The address of the page at `uri` from the site's root, as mkdocs writes it."""
+    stem = uri.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return f"{stem}/" if ctx.directory_urls else f"{stem}.html"
+
+
+def _agencies(ctx: Context) -> list[Doc]:
+    return [Doc("a", site_path(ctx, agency_uri(a["id"])), _text(a.get("name")),
+                _present(a.get("short_name"), a.get("level")),
+                _present(a.get("name"), a.get("short_name")), _present(a.get("credit_code")))
+            for a in ctx.agencies]
+
+
+def _laws(ctx: Context) -> list[Doc]:
+    laws = [refs[0].value for refs in ctx.corpus.laws.values() if isinstance(refs[0].value, dict)]
+    laws.sort(key=lambda law: (LAW_LEVELS.index(law["level"]) if law.get("level") in LAW_LEVELS
+                               else len(LAW_LEVELS), str(law.get("id"))))
+    return [Doc("l", site_path(ctx, law_uri(law["id"])), _text(law.get("name")),
+                _present(law.get("level"), law.get("issuer"), law.get("status")),
+                _present(law.get("name"), *_list(law.get("aliases"))))
+            for law in laws]
+
+
+def _benchmarks(ctx: Context) -> list[Doc]:
+    return [Doc("b", site_path(ctx, benchmark_uri(d["id"])), _text(d.get("title")),
+                _present(d.get("doc_no"), d.get("issuer")), _present(d.get("title")), _present(d.get("doc_no")))
+            for d in documents_in_order(ctx)]
+
+
+def _items(ctx: Context) -> list[Doc]:
+    order = {agency["id"]: index for index, agency in enumerate(ctx.agencies)}
+    rows = sorted(((refs[0].document.placement.agency or "", refs[0].value) for refs in ctx.corpus.items.values()),
+                  key=lambda row: (order.get(row[0], len(order)), row[1]["code"]))
+    return [Doc("i", site_path(ctx, item_uri(item["code"])), _text(item.get("name")),
+                _present(item["code"], ctx.names.get(agency_id, agency_id), item.get("type"), item.get("status")),
+                _present(item.get("name")), _present(item["code"]))
+            for agency_id, item in rows]
+
+
+def _decision(ctx: Context, d: dict) -> Doc:
+    url = site_path(ctx, decisions.page_uri(ctx, d))
+    agency = ctx.names.get(d.get("agency"), d.get("agency"))
+    if d.get("status") == "已撤回":
+        # The notice only (第十一条): no title, party, credit code or facts.
+        withdrawal = d.get("withdrawal") if isinstance(d.get("withdrawal"), dict) else {}
+        return Doc("d", url, f"{d['doc_no']}（已撤回）",
+                   _present("撤回公告", agency, f"{withdrawal.get('date', '')} 撤回"), (), (d["doc_no"],))
+    party = d.get("party") if isinstance(d.get("party"), dict) else {}
+    return Doc("d", url, _text(d.get("title")),
+               _present(d["doc_no"], agency, d.get("decided_on"), _labelled("当事人", party.get("name"))),
+               _present(d.get("title"), party.get("name")), _present(d["doc_no"], party.get("credit_code")))
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _present(*values: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in values if v not in (None, ""))
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _labelled(label: str, value: Any) -> str | None:
+    return f"{label}：{value}" if value not in (None, "") else None
