@@ -346,8 +346,9 @@ def county(seed: int = 7) -> list[Doc]:
     def word(low: int, high: int) -> str:
         return "".join(rng.choice(chars) for _ in range(rng.randint(low, high)))
 
-    docs = [Doc("i", f"items/441825-X-{n:05d}/", f"对{word(8, 30)}的行政处罚", (f"441825-X-{n:05d}",),
-                (f"对{word(8, 30)}的行政处罚",), (f"441825-X-{n:05d}",)) for n in range(10_000)]
+    names = [f"对{word(8, 30)}的行政处罚" for _ in range(10_000)]
+    docs = [Doc("i", f"items/441825-X-{n:05d}/", name, (f"441825-X-{n:05d}",), (name,), (f"441825-X-{n:05d}",))
+            for n, name in enumerate(names)]
     parties = [f"连山壮族瑶族自治县{rng.choice(towns)}{word(2, 4)}{rng.choice(kinds)}" for _ in range(30_000)]
     for n in range(55_000):
         party, year = rng.choice(parties), rng.randint(2021, 2026)
@@ -375,3 +376,4 @@ def test_at_a_countys_scale_shards_stay_small_and_one_query_downloads_under_300_
         assert result.bytes <= 300 * 1024, (query, result.bytes)
     assert search(files, docs[34_567].ids[0]).docs[0]["u"] == docs[34_567].url
     assert docs[12_345].url in [d["u"] for d in search(files, docs[12_345].texts[1]).docs]
+    assert docs[5_000].url in [d["u"] for d in search(files, docs[5_000].title[6:12]).docs]
