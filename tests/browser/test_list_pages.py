@@ -59,5 +59,8 @@ def test_no_serious_or_critical_accessibility_violation(page, server: str, path:
 def test_an_article_link_lands_on_the_article(page, server: str):
     page.goto(server + ITEM)
     page.locator("article a[href*='laws/']").first.click()
+    # the click navigates: wait until the law page has loaded before reading its address
+    page.wait_for_url("**/laws/**#article-*")
+    page.wait_for_load_state("load")
     anchor = urlsplit(page.url).fragment
     assert anchor.startswith("article-") and page.locator(f"#{anchor}").is_visible()
