@@ -123,3 +123,12 @@ def test_the_footer_escapes_site_yaml(cli, project: Path):
     _, _, _, out = build(cli, project)
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;司法局" in html
+
+
+def test_the_home_page_counts_by_body_and_by_power_type_and_offers_search(cli, project: Path):
+    _, _, _, out = build(cli, project)
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert '<form class="portal-home-search" action="search/"' in html and 'name="q"' in html
+    rows = re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>\s*</tr>", html, re.S)
+    assert ("行政处罚", "1", "1") in rows  # 1 penalty item in use, 1 penalty decision on display
+    assert "连山壮族瑶族自治县吉田镇人民政府</a></td>" in html
