@@ -193,3 +193,13 @@ def test_a_title_with_markup_is_shown_as_text(browser, hostile_server: str):
         assert page.evaluate("window.hacked") is None
     finally:
         context.close()
+
+
+def test_the_home_page_search_box_leads_to_the_results(page, server: str):
+    doc_no = yaml.safe_load(RICE_FILE.read_text(encoding="utf-8"))["doc_no"]
+    page.goto(server)
+    page.fill("#home-q", doc_no)
+    page.press("#home-q", "Enter")
+    page.wait_for_url("**/search/?q=*")
+    expect()(page.locator("[data-search-status]")).to_contain_text("找到", timeout=10_000)
+    assert links(page)[0][1] == RICE
