@@ -10,6 +10,7 @@ refused (the page must work without it) and reported by test_every_request_stays
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -57,10 +58,11 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def server(site: Path) -> Iterator[str]:
-    """The site on http://127.0.0.1:<free port>/, served by a background thread."""
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+@contextlib.contextmanager
+def serving(directory: Path) -> Iterator[str]:
+    """`directory` on http://127.0.0.1:<free port>/, served by a background thread."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                            functools.partial(_QuietHandler, directory=str(directory)))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
@@ -69,6 +71,13 @@ def server(site: Path) -> Iterator[str]:
         httpd.shutdown()
         httpd.server_close()
         thread.join()
+
+
+@pytest.fixture(scope="session")
+def server(site: Path) -> Iterator[str]:
+    """The sample site, served locally for the whole session."""
+    with serving(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

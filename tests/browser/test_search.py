@@ -3,13 +3,10 @@ credit code, the withdrawn notice only, the address, accessibility, local reques
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -17,7 +14,7 @@ import pytest
 import yaml
 
 from ..conftest import REPO, VALID
-from .conftest import AXE, TODAY, _QuietHandler, unavailable
+from .conftest import AXE, TODAY, serving, unavailable
 from .test_accessibility import axe_violations
 
 SEARCH = "search/"
@@ -171,15 +168,8 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory):
     done = subprocess.run([sys.executable, "-m", "generator", "build", "--root", str(root), "--out", str(out),
                            "--today", TODAY], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(out)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
+    with serving(out) as url:
+        yield url
 
 
 def test_a_title_with_markup_is_shown_as_text(browser, hostile_server: str):
