@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock build-requirements.lock pyproject.toml | sha256sum | cut -c1-12)
 
-.PHONY: site serve test validate lock clean .venv-ready
+.PHONY: site serve test validate bench lock clean .venv-ready
 
 # Install exactly the locked, hash-checked packages: wheels, except bagit (portal snapshot),
 # which PyPI publishes only as source since 1.9. Its build tools are installed first, from
@@ -41,6 +41,11 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 test: $(STAMP) $(if $(shell command -v npm 2>/dev/null),$(AXE))
 	$(BIN)/python -m pytest
 
+# Scale benchmark (issue 6): a synthetic county corpus, timed against plain mkdocs-material; writes
+# docs/performance.md. Never part of `make test`. BENCH_ARGS=--quick for a small smoke run.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+
 # Refresh the lock after changing dependencies in pyproject.toml.
 lock:
 	$(PYTHON) -m pip install --quiet uv
@@ -50,4 +55,4 @@ lock:
 		--python-version 3.11 --no-header -o build-requirements.lock
 
 clean:
-	rm -rf $(VENV) site .build .pytest_cache test-artifacts tests/browser/node_modules
+	rm -rf $(VENV) site .build .bench .pytest_cache test-artifacts tests/browser/node_modules

@@ -1,0 +1,257 @@
+"""`make bench`: how long the portal takes on a synthetic county, against plain mkdocs-material.
+
+One run, on a corpus from `portal synth` (generator/synth.py):
+
+1. cold validate (the first run after the corpus is written), then warm validate (the same again);
+2. full build (`portal build`, which validates first), then a rebuild after one decision changed;
+3. the baseline: the same generated Markdown pages in a plain mkdocs-material project (search
+   off, only the list pages in the nav, no hook), built by `mkdocs build`;
+4. what a browser downloads for one search (the first page of results, `search_index.Reader` on a
+   fresh cache, the largest of a few typical queries) and the HTML of the largest decision page.
+
+Every step runs in its own process: its wall time and its peak RSS (`os.wait4`, the process and
+the children it waited for) are measured from outside. The last line of stdout is one JSON object;
+above it each figure is printed next to its target (issue 6) with pass or fail. Targets are never
+loosened to pass: a miss is printed with its factor. `--quick` (tiny corpus) is a smoke run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+TODAY = "2026-11-27"
+PORTAL = [sys.executable, "-m", "generator"]
+
+# (key, target, "max" or "min", unit, 中文名称): issue 6, "Reach, on a 2-core machine".
+TARGETS = [
+    ("validate_cold_s", 10.0, "max", "s", "校验（冷）"),
+    ("validate_warm_s", 2.0, "max", "s", "校验（热）"),
+    ("build_s", 45.0, "max", "s", "完整生成"),
+    ("rebuild_one_s", 3.0, "max", "s", "改一件决定后重新生成"),
+    ("peak_rss_mb", 1024.0, "max", "MB", "峰值内存（RSS）"),
+    ("speedup_vs_mkdocs", 5.0, "min", "×", "比纯 mkdocs-material 快"),
+    ("search_first_kb", 300.0, "max", "KB", "一次搜索首屏下载量"),
+    ("decision_page_kb", 40.0, "max", "KB", "决定页 HTML（不含共用资源）"),
+]
+
+# Typical first searches: a word from the middle of a title, a company, a doc number, a credit
+# code prefix, and a query made of common keys only.
+QUERIES = ["标签", "金禾米业", "连山市监罚〔2024〕9号", "91441825", "行政处罚"]
+
+
+def run(command: list[str], cwd: Path = REPO) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS in MB and output of one process (its waited-for children included)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output = process.stdout.read() if process.stdout else b""
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed ({process.returncode}):\n{output.decode(errors='replace')[-4000:]}")
+    return wall, usage.ru_maxrss / 1024, output.decode(errors="replace")
+
+
+def size_mb(folder: Path) -> float:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file()) / 1024 / 1024
+
+
+def change_one_decision(corpus: Path) -> Path:
+    """Append a sentence to the facts of one decision (still valid): the one-record change."""
+    decision = sorted((corpus / "data" / "agencies").glob("*/decisions/2026/*.yaml"))[-1]
+    text = decision.read_text("utf-8")
+    lines = [line + "经复核，事实清楚。" if line.startswith("facts: ") else line for line in text.split("\n")]
+    decision.write_text("\n".join(lines), "utf-8")
+    return decision
+
+
+def baseline_project(corpus: Path, folder: Path) -> int:
+    """The same Markdown pages as the portal's build, as a plain mkdocs-material project."""
+    from generator.checker import validate
+    from generator.render import pages
+
+    result = validate(corpus)
+    generated = pages(result.corpus, datetime.date.fromisoformat(TODAY))
+    if folder.exists():
+        shutil.rmtree(folder)
+    docs = folder / "docs"
+    shutil.copytree(corpus / "docs", docs)
+    for uri, content in generated.items():
+        path = docs / uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, "utf-8")
+    lists = sorted(uri for uri in generated if uri.endswith("index.md") and uri.count("/") <= 1)
+    config = {
+        "site_name": "基线", "docs_dir": "docs", "site_dir": "site", "use_directory_urls": True,
+        "theme": {"name": "material", "language": "zh", "font": False},
+        "plugins": [],  # search off
+        "extra_css": ["stylesheets/portal.css"],
+        "markdown_extensions": ["tables", "attr_list", {"toc": {"permalink": False}}],
+        "nav": [{uri.removesuffix("index.md").strip("/") or "首页": uri} for uri in lists],
+        "validation": {"nav": {"omitted_files": "ignore"}, "links": {"not_found": "ignore", "anchors": "ignore"}},
+    }
+    (folder / "mkdocs.yml").write_text(json.dumps(config, ensure_ascii=False, indent=1), "utf-8")
+    return sum(1 for uri in generated if uri.endswith(".md"))
+
+
+def search_first_kb(site: Path) -> float:
+    """The largest download, in KB, of the first page of results of one query on a fresh cache."""
+    from generator.search_index import Reader
+
+    def fetch(path: str) -> str:
+        return (site / "search" / path).read_text("utf-8")
+
+    worst = 0
+    for query in QUERIES:
+        result = Reader(fetch).search(query)
+        worst = max(worst, result.bytes)
+    return worst / 1024
+
+
+def decision_page_kb(site: Path) -> tuple[float, int]:
+    """The HTML of the largest decision page in KB (assets are shared), and how many there are."""
+    sizes = [path.stat().st_size for path in (site / "decisions").glob("*/*/index.html")]
+    return (max(sizes) / 1024 if sizes else 0.0), len(sizes)
+
+
+def machine() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor() or platform.machine())
+    memory = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), 0)
+    return (f"{model}，{os.cpu_count()} 核，内存 {memory / 1024 / 1024:.1f} GB；{platform.system()} "
+            f"{platform.release()}，Python {platform.python_version()}")
+
+
+def verdicts(figures: dict[str, float]) -> list[tuple[str, str, str, str, bool, str]]:
+    rows = []
+    for key, target, sense, unit, label in TARGETS:
+        value = figures[key]
+        ok = value <= target if sense == "max" else value >= target
+        if ok:
+            note = ""
+        elif sense == "max":
+            note = f"超出 {value / target:.1f} 倍" if target else ""
+        else:
+            note = f"只达到目标的 {value / target:.0%}"
+        bound = f"≤ {target:g} {unit}" if sense == "max" else f"≥ {target:g}{unit}"
+        rows.append((key, label, f"{value:.2f} {unit}", bound, ok, note))
+    return rows
+
+
+def write_page(path: Path, figures: dict[str, float], extra: dict[str, object], scale: str) -> None:
+    rows = "\n".join(f"| {label} | `{key}` | {value} | {bound} | {'达到' if ok else '未达到'}"
+                     f"{'（' + note + '）' if note else ''} |"
+                     for key, label, value, bound, ok, note in verdicts(figures))
+    path.write_text(f"""# 性能
+
+本页由 `make bench`（`benchmarks/bench.py`）生成，记录一次实测结果。测量对象是 `portal synth --scale {scale}`
+生成的合成数据（{extra['bodies']} 个执法主体，{extra['items']} 个执法事项，{extra['entries']} 个裁量基准条目，
+{extra['decisions']} 件执法决定，共 {figures['records']} 条记录；网站 {figures['pages']} 个页面，
+输出 {extra['output_mb']:.0f} MB）。目标来自“规模”议题（第 6 号），未达到的如实列出差距，不放宽目标。
+
+- 测量日期：{extra['date']}
+- 机器：{extra['machine']}
+- 基线：同样的 Markdown 页面放进一个纯 mkdocs-material 项目（不开搜索，导航只列各列表页，不用本站钩子），
+  用 `mkdocs build` 生成，耗时 {figures['baseline_mkdocs_s']:.1f} 秒。
+- 每一步在单独的进程中运行，时间是墙钟时间，内存是该进程的峰值 RSS；“校验（冷）”是合成数据写出后第一次校验，
+  “校验（热）”是紧接着的第二次（本程序没有校验缓存，差别只在操作系统的文件缓存）。
+
+| 指标 | 键 | 实测 | 目标 | 结果 |
+|---|---|---|---|---|
+{rows}
+
+市级规模（约 8 个县）不超过县级 8.5 倍的目标本页没有测量（`python benchmarks/bench.py --scale city`）。
+""", "utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", choices=["tiny", "county", "city"], default="county")
+    parser.add_argument("--quick", action="store_true", help="smoke run on the tiny corpus")
+    parser.add_argument("--work", type=Path, default=REPO / ".bench", help="corpus, sites and baseline go here")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--docs", type=Path, default=None,
+                        help="write the 性能 page here (default: docs/performance.md, except with --quick)")
+    args = parser.parse_args(argv)
+    scale = "tiny" if args.quick else args.scale
+    docs_page = args.docs or (None if args.quick else REPO / "docs" / "performance.md")
+
+    from generator.synth import synthesize
+
+    work = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    corpus, site, baseline = work / "corpus", work / "site", work / "baseline"
+    for folder in (site, baseline):
+        if folder.exists():
+            shutil.rmtree(folder)
+    started = time.perf_counter()
+    counts = synthesize(REPO, corpus, scale, args.seed)
+    synth_s = time.perf_counter() - started
+    print(f"合成数据：{counts}（{synth_s:.1f} s）", file=sys.stderr)
+
+    rss: list[float] = []
+    validate = [*PORTAL, "validate", "--root", str(corpus)]
+    validate_cold_s, peak, _ = run(validate)
+    rss.append(peak)
+    validate_warm_s, peak, _ = run(validate)
+    rss.append(peak)
+    build = [*PORTAL, "build", "--root", str(corpus), "--out", str(site), "--today", TODAY]
+    build_s, peak, _ = run(build)
+    rss.append(peak)
+    output_mb = size_mb(site)
+    pages = sum(1 for _ in site.rglob("*.html"))
+    first_kb = search_first_kb(site)
+    page_kb, decision_pages = decision_page_kb(site)
+    changed = change_one_decision(corpus)
+    print(f"改动：{changed.relative_to(corpus)}", file=sys.stderr)
+    rebuild_one_s, peak, _ = run(build)
+    rss.append(peak)
+
+    md_pages = baseline_project(corpus, baseline)
+    baseline_s, baseline_rss, _ = run([sys.executable, "-m", "mkdocs", "build", "-q", "-f",
+                                       str(baseline / "mkdocs.yml")], cwd=baseline)
+
+    records = counts["bodies"] + counts["officers"] + counts["items"] + counts["entries"] + counts["decisions"]
+    figures = {
+        "validate_cold_s": round(validate_cold_s, 2),
+        "validate_warm_s": round(validate_warm_s, 2),
+        "build_s": round(build_s, 2),
+        "rebuild_one_s": round(rebuild_one_s, 2),
+        "peak_rss_mb": round(max(rss), 1),
+        "baseline_mkdocs_s": round(baseline_s, 2),
+        "speedup_vs_mkdocs": round(baseline_s / build_s, 2),
+        "search_first_kb": round(first_kb, 1),
+        "decision_page_kb": round(page_kb, 1),
+        "records": records,
+        "pages": pages,
+    }
+    extra = {**counts, "output_mb": output_mb, "date": datetime.date.today().isoformat(), "machine": machine()}
+    for key, label, value, bound, ok, note in verdicts(figures):
+        print(f"{'PASS' if ok else 'FAIL'}  {label}（{key}）：{value}，目标 {bound}{'，' + note if note else ''}")
+    print(f"      记录 {records} 条，页面 {pages} 个（决定页 {decision_pages} 个），输出 {output_mb:.1f} MB；"
+          f"基线 {md_pages} 个 Markdown 页面，峰值内存 {baseline_rss:.0f} MB；合成 {synth_s:.1f} s")
+    if docs_page:
+        write_page(docs_page, figures, extra, scale)
+        print(f"      已写入 {docs_page}")
+    print(json.dumps(figures, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""`make bench` (benchmarks/bench.py) runs end to end in quick mode and prints every figure.
+
+Only the shape of the output is checked here, never a time: timings belong to the bench itself.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import REPO
+
+KEYS = {"validate_cold_s", "validate_warm_s", "build_s", "rebuild_one_s", "peak_rss_mb", "baseline_mkdocs_s",
+        "speedup_vs_mkdocs", "search_first_kb", "decision_page_kb", "records", "pages"}
+
+
+def test_the_quick_bench_prints_one_json_line_with_every_figure_and_writes_the_page(tmp_path: Path):
+    page = tmp_path / "performance.md"
+    done = subprocess.run([sys.executable, "benchmarks/bench.py", "--quick", "--work", str(tmp_path / "work"),
+                           "--docs", str(page)], cwd=REPO, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.strip().splitlines()
+    figures = json.loads(lines[-1])
+    assert set(figures) == KEYS
+    assert figures["records"] > 0 and figures["pages"] > 0
+    verdicts = [line for line in lines if line.startswith(("PASS", "FAIL"))]
+    assert len(verdicts) == 8 and all("目标" in line for line in verdicts)
+    text = page.read_text("utf-8")
+    assert text.startswith("# 性能") and "| 指标 |" in text and "机器：" in text
