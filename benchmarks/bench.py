@@ -1,6 +1,6 @@
 """`make bench`: how long the portal takes on a synthetic county, against plain mkdocs-material.
 
-One run, on a corpus from `portal synth` (generator/synth.py):
+One run, on a corpus from generator/synth.py (the same as `portal synth`):
 
 1. cold validate (the first run after the corpus is written), then warm validate (the same again);
 2. full build (`portal build`, which validates first), then a rebuild after one decision changed;
@@ -58,6 +58,8 @@ def run(command: list[str], cwd: Path = REPO) -> tuple[float, float, str]:
     output = process.stdout.read() if process.stdout else b""
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
+    # Each step as it ends, so that a run stopped half-way still tells what it measured.
+    print(f"{' '.join(command[2:4])}: {wall:.2f} s, {usage.ru_maxrss / 1024:.0f} MB", file=sys.stderr, flush=True)
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         sys.exit(f"{' '.join(command)} failed ({process.returncode}):\n{output.decode(errors='replace')[-4000:]}")
@@ -160,10 +162,11 @@ def write_page(path: Path, figures: dict[str, float], extra: dict[str, object], 
                      for key, label, value, bound, ok, note in verdicts(figures))
     path.write_text(f"""# 性能
 
-本页由 `make bench`（`benchmarks/bench.py`）生成，记录一次实测结果。测量对象是 `portal synth --scale {scale}`
-生成的合成数据（{extra['bodies']} 个执法主体，{extra['items']} 个执法事项，{extra['entries']} 个裁量基准条目，
-{extra['decisions']} 件执法决定，共 {figures['records']} 条记录；网站 {figures['pages']} 个页面，
-输出 {extra['output_mb']:.0f} MB）。目标来自“规模”议题（第 6 号），未达到的如实列出差距，不放宽目标。
+本页由 `make bench`（`benchmarks/bench.py`）生成，记录一次实测结果。测量对象是合成数据生成程序
+（`generator/synth.py`，规模 {scale}，种子 {extra['seed']}）生成的合成数据（{extra['bodies']} 个执法主体，
+{extra['items']} 个执法事项，{extra['entries']} 个裁量基准条目，{extra['decisions']} 件执法决定，
+共 {figures['records']} 条记录；网站 {figures['pages']} 个页面，输出 {extra['output_mb']:.0f} MB）。
+目标来自“规模”议题（第 6 号），未达到的如实列出差距，不放宽目标。
 
 - 测量日期：{extra['date']}
 - 机器：{extra['machine']}
@@ -241,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
         "records": records,
         "pages": pages,
     }
-    extra = {**counts, "output_mb": output_mb, "date": datetime.date.today().isoformat(), "machine": machine()}
+    extra = {**counts, "seed": args.seed, "output_mb": output_mb, "date": datetime.date.today().isoformat(),
+             "machine": machine()}
     for key, label, value, bound, ok, note in verdicts(figures):
         print(f"{'PASS' if ok else 'FAIL'}  {label}（{key}）：{value}，目标 {bound}{'，' + note if note else ''}")
     print(f"      记录 {records} 条，页面 {pages} 个（决定页 {decision_pages} 个），输出 {output_mb:.1f} MB；"
