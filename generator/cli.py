@@ -398,5 +398,29 @@ def verify(archive: FsPath, previous: FsPath | None, expect_sha256: str | None) 
         sys.exit(1)
 
 
+# --- scale ---
+
+
+@main.command()
+@click.option("--scale", type=click.Choice(["tiny", "county", "city"]), default="county", show_default=True,
+              help="规模：county 约 47 个主体、1 万事项、3 万基准条目、5 万决定；city 为 8 倍；tiny 供测试。")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=FsPath), required=True,
+              help="写入的项目文件夹（以前由 portal synth 写的会被整个替换；其他非空文件夹不写）。")
+@click.option("--seed", type=int, default=0, show_default=True, help="随机种子：同一种子生成逐字节相同的文件。")
+@root_option
+def synth(scale: str, out: FsPath, seed: int, root: FsPath) -> None:
+    """由示例数据生成可重复的合成数据（完整的项目文件夹），用于规模测试和性能测量。"""
+    from .synth import synthesize
+
+    if out.resolve() == root or root.is_relative_to(out.resolve()):
+        raise click.UsageError("--out 不能是项目根目录或其上级目录。")
+    try:
+        counts = synthesize(root, out, scale, seed)
+    except FileExistsError:
+        raise click.UsageError(f"--out {out} 不是空文件夹，也不是 portal synth 写的文件夹；请换一个文件夹。") from None
+    click.echo("合成数据已写入 {}：{} 个主体，{} 个事项，{} 个基准条目，{} 件决定，{} 名执法人员。".format(
+        out, counts["bodies"], counts["items"], counts["entries"], counts["decisions"], counts["officers"]))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

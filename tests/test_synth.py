@@ -70,3 +70,12 @@ def test_a_folder_not_written_by_synth_is_never_replaced(tmp_path: Path):
         synthesize(REPO, tmp_path, "tiny")
     assert [path.name for path in tmp_path.iterdir()] == ["notes.txt"]
     assert not (tmp_path / MARKER).exists()
+
+
+def test_portal_synth_writes_the_corpus_and_refuses_the_project_itself(cli, tmp_path: Path):
+    out = tmp_path / "corpus"
+    code, stdout, stderr = cli("synth", "--root", str(REPO), "--scale", "tiny", "--out", str(out), "--seed", "7")
+    assert (code, stderr) == (0, "") and "12 个主体" in stdout
+    assert (out / "data" / "site.yaml").is_file()
+    code, _, stderr = cli("synth", "--root", str(REPO), "--scale", "tiny", "--out", str(REPO))
+    assert code == 2 and "--out" in stderr
