@@ -108,6 +108,17 @@ class Calendar:
                 n -= 1
         return day
 
+    def missed_deadline(self, start: datetime.date, done: datetime.date, n: int) -> datetime.date | None:
+        """The deadline `n` working days after `start` if `done` came after it, else None.
+
+        Raises `UncoveredYear` only when the answer needs such a year: the n-th working day is
+        never earlier than n calendar days later, so anything done by then is on time.
+        """
+        if done <= start + datetime.timedelta(days=n):
+            return None
+        deadline = self.add_workdays(start, n)
+        return deadline if done > deadline else None
+
     def workdays_between(self, start: datetime.date, end: datetime.date) -> int:
         """Working days after `start` up to and including `end` (negative if `end` is earlier)."""
         if end < start:

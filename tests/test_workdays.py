@@ -136,3 +136,16 @@ def test_a_calendar_file_of_local_days_only_does_not_cover_its_year(project: Pat
 ])
 def test_only_well_formed_dates_from_the_data_are_read(value, expected):
     assert parse_date(value) == expected
+
+
+def test_a_missed_deadline_is_named_and_one_met_is_not():
+    calendar = Calendar()
+    # 7 working days after 2026-09-30: 国庆 10-01..07 off, Saturday 10-10 a 调休 workday → 10-15
+    assert calendar.missed_deadline(day("2026-09-30"), day("2026-10-15"), 7) is None
+    assert calendar.missed_deadline(day("2026-09-30"), day("2026-10-16"), 7) == day("2026-10-15")
+
+
+def test_a_deadline_met_within_n_calendar_days_needs_no_calendar():
+    assert Calendar().missed_deadline(day("2035-03-02"), day("2035-03-05"), 7) is None
+    with pytest.raises(UncoveredYear):
+        Calendar().missed_deadline(day("2035-03-02"), day("2035-04-30"), 7)

@@ -65,17 +65,15 @@ def check(corpus: Corpus) -> Iterator[Problem]:
             continue
         kind = document.get("type")
         days = DAYS.get(kind, OTHER_DAYS) if isinstance(kind, str) else OTHER_DAYS
-        if published <= decided + datetime.timedelta(days=days):
-            continue  # the n-th working day is never earlier than n calendar days later
         try:
-            deadline = calendar.add_workdays(decided, days)
+            deadline = calendar.missed_deadline(decided, published, days)
         except UncoveredYear as exc:
             yield Problem("calendar-not-covered",
                           f"无法判断这份决定（决定日期 {decided}，公示日期 {published}）是否在 {days} 个工作日内"
                           f"公示：{uncovered_advice(exc.year)}",
                           document.file, path=("published_on",), source=SOURCE)
             continue
-        if published > deadline:
+        if deadline is not None:
             label = kind if kind in DAYS else "行政许可、行政处罚以外的执法决定"
             yield Problem("late-publication",
                           f"{label}应在决定作出后 {days} 个工作日内公示：决定日期 {decided}，期限是 {deadline}，"

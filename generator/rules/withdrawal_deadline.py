@@ -67,17 +67,15 @@ def check(corpus: Corpus) -> Iterator[Problem]:
             continue
         if document.get("type") != "行政处罚" or changed < IN_FORCE:
             continue
-        if withdrawn <= changed + datetime.timedelta(days=DAYS):
-            continue  # the n-th working day is never earlier than n calendar days later
         try:
-            deadline = calendar.add_workdays(changed, DAYS)
+            deadline = calendar.missed_deadline(changed, withdrawn, DAYS)
         except UncoveredYear as exc:
             yield Problem("calendar-not-covered",
                           f"无法判断撤回（变更日期 {changed}，撤回日期 {withdrawn}）是否在 {DAYS} 个工作日内："
                           f"{uncovered_advice(exc.year)}",
                           document.file, path=path, source=SOURCE)
             continue
-        if withdrawn > deadline:
+        if deadline is not None:
             yield Problem("late-withdrawal",
                           f"行政处罚决定被变更、撤销、确认违法或确认无效后，应在 {DAYS} 个工作日内撤回公示信息并"
                           f"说明理由：变更日期 {changed}，期限是 {deadline}，实际撤回日期 {withdrawn}，"
