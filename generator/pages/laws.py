@@ -10,7 +10,7 @@ from typing import Any
 
 from .. import citations
 from ..numerals import to_chinese
-from ..rules.legal_citations import law_names
+from ..rules.legal_citations import resolved
 from . import Context
 from .links import agency_uri, article_anchor, benchmark_uri, item_uri, law_uri
 
@@ -38,16 +38,9 @@ def pages(ctx: Context) -> dict[str, str]:
 
 def cited_articles(ctx: Context) -> dict[str, set[citations.Article]]:
     """Law id → the articles (number and 之X, without 款 or 项) that any record cites."""
-    names = law_names(ctx.corpus)
     out: dict[str, set[citations.Article]] = {}
-    for text in {text for _, _, text in ctx.corpus.tracked("citation")}:
-        try:
-            parsed = citations.parse(text)
-        except citations.CitationError:
-            continue
-        law = names.get(parsed.law)
-        if law is not None and isinstance(law.get("id"), str):
-            out.setdefault(law["id"], set()).update(citations.Article(a.number, a.extra) for a in parsed.articles)
+    for _, _, law, parsed in resolved(ctx.corpus):
+        out.setdefault(law["id"], set()).update(citations.Article(a.number, a.extra) for a in parsed.articles)
     return out
 
 
@@ -58,18 +51,10 @@ CITING_KINDS = {"agency": "执法主体", "items": "执法事项", "benchmark": 
 
 def citing_pages(ctx: Context) -> dict[str, dict[str, dict[str, list[tuple[str, str]]]]]:
     """Law id → article anchor → heading → (title, page) of each body, item and benchmark entry citing it."""
-    names = law_names(ctx.corpus)
     out: dict[str, dict[str, dict[str, list[tuple[str, str]]]]] = {}
-    for document, path, text in ctx.corpus.tracked("citation"):
+    for document, path, law, parsed in resolved(ctx.corpus):
         page = _citing_page(document, path)
         if page is None:
-            continue
-        try:
-            parsed = citations.parse(text)
-        except citations.CitationError:
-            continue
-        law = names.get(parsed.law)
-        if law is None or not isinstance(law.get("id"), str):
             continue
         for article in parsed.articles:
             pages = out.setdefault(law["id"], {}).setdefault(article_anchor(article), {}).setdefault(

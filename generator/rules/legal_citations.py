@@ -24,9 +24,9 @@ import difflib
 from collections.abc import Iterator
 
 from .. import citations
-from ..corpus import Corpus
+from ..corpus import Corpus, Document
 from ..numerals import to_chinese
-from ..problems import Problem
+from ..problems import Path, Problem
 
 CODES = {
     "citation-syntax": "法律依据的写法无法识别",
@@ -45,6 +45,25 @@ def law_names(corpus: Corpus) -> dict[str, dict]:
             if isinstance(name, str):
                 names.setdefault(name, law)
     return names
+
+
+def resolved(corpus: Corpus) -> Iterator[tuple[Document, Path, dict, citations.Citation]]:
+    """Every citation that parses and names a registered law, with that law's record (for pages;
+    the ones that do not are this rule's problems)."""
+    names = law_names(corpus)
+    cache: dict[str, tuple[dict, citations.Citation] | None] = {}
+    for document, path, text in corpus.tracked("citation"):
+        if text not in cache:
+            try:
+                parsed = citations.parse(text)
+            except citations.CitationError:
+                cache[text] = None
+            else:
+                law = names.get(parsed.law)
+                cache[text] = (law, parsed) if law is not None and isinstance(law.get("id"), str) else None
+        if cache[text] is not None:
+            law, parsed = cache[text]
+            yield document, path, law, parsed
 
 
 def check(corpus: Corpus) -> Iterator[Problem]:
