@@ -405,7 +405,11 @@ class Explainer:
         message = self._message(error, path)
         if validator in ("additionalProperties", "unevaluatedProperties"):
             branches = self._branch_fields(error) if validator == "unevaluatedProperties" else {}
-            for key in _unexpected(error):
+            unexpected = _unexpected(error)
+            if not unexpected:
+                yield Problem("schema-unknown-field", f"{self.title(path)}中有不允许的字段（{error.message}）。",
+                              file, path=path)
+            for key in unexpected:
                 conditions = branches.get(key)
                 if conditions is True:
                     continue  # its if/then branch applies but failed: that branch's own errors say why
@@ -608,9 +612,10 @@ def _unexpected(error: ValidationError) -> list[str]:
         patterns = error.schema.get("patternProperties", {})
         return [key for key in instance
                 if key not in allowed and not any(re.search(p, key) for p in patterns)]
-    # unevaluatedProperties: jsonschema names them in its message.
+    # unevaluatedProperties: jsonschema names them only in its message. If that wording ever
+    # changes, nothing is guessed: the caller reports the object as a whole.
     names = re.findall(r"'((?:[^'\\]|\\.)*)'", error.message.split("(")[-1] if "(" in error.message else "")
-    return [name for name in names if name in instance] or [key for key in instance][:1]
+    return [name for name in names if name in instance]
 
 
 def iter_schema_problems(schemas: SchemaSet, kind: str, data: Any, file: str) -> Iterator[Problem]:

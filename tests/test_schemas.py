@@ -237,3 +237,15 @@ def test_money_allows_at_most_two_decimals():
     messages = [p.message for p in iter_schema_problems(SCHEMAS, "decision", decision, "x.yaml")
                 if p.code == "schema-multipleOf"]
     assert messages == ["「罚款金额（元）」最多保留两位小数（精确到分），实际是 100.005。"]
+
+
+def test_an_unexpected_field_jsonschema_does_not_name_is_reported_not_guessed():
+    from jsonschema import ValidationError
+
+    from generator.schemas import Explainer
+
+    error = ValidationError("Unevaluated properties are not allowed", validator="unevaluatedProperties",
+                            instance={"id": "x", "oops": 1}, path=("entries", 0))
+    problems = list(Explainer(SCHEMAS, "benchmark").problems(error, "b.yaml", {}))
+    assert [(p.code, p.path) for p in problems] == [("schema-unknown-field", ("entries", 0))]
+    assert "不允许的字段" in problems[0].message
