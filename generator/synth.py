@@ -6,6 +6,12 @@ inside the benchmark tier, working-day and display deadlines, masked names, cred
 each sample body is cloned under a new id, and its items, benchmark entries and decisions are
 replicated with new codes, entry ids and doc numbers. Names stay the sample's fictional ones.
 The seed decides which sample decision fills each slot; the same seed gives byte-identical files.
+
+``county`` (``--county N``) makes the N-th of several distinct fictional counties of one province
+(for the province simulation, docs/province.md): county 0 is the sample's own 连山; county N ≥ 1
+gets a fictional name (``COUNTY_NAMES``), short name and 行政区划代码 written wherever the sample
+writes 连山 or 441825 (body names, 机关代字 and so 文书号, item codes, certificate numbers,
+site.yaml), so no two counties share a 文书号, an item code or a site name.
 """
 from __future__ import annotations
 
@@ -14,6 +20,8 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 # Sample bodies that are 镇人民政府; the rest are county departments.
 TOWNS = ("jitian", "taibao")
@@ -47,6 +55,40 @@ _CERT = re.compile(r'"(4418\d{7})"')
 _ITEM_CODE = re.compile(r'"441825-')
 
 
+# Fictional county names for ``county`` N ≥ 1: first character × second character, 132 in all
+# (a province has about 122 counties). None is 连山, and the two characters are the short name.
+_FIRST = "青白金石云松桂梅兰竹柳"
+_SECOND = "溪岭川源江河林阳平安宁丰"
+COUNTY_NAMES = tuple(a + b for a in _FIRST for b in _SECOND)
+# Where the sample writes its region code: item codes (441825-, or 441825X1- in a cloned body)
+# and the 11-digit certificate numbers ("44182501001"); never inside a credit code (its check
+# character would no longer match).
+_REGION = re.compile(r"441825(?=-|X\d+-|\d{5}\")")
+
+
+@dataclass(frozen=True)
+class County:
+    """The N-th synthetic county: its full name, short name (in 机关代字) and 行政区划代码."""
+
+    index: int
+    name: str
+    short: str
+    region: str
+
+    @classmethod
+    def of(cls, index: int) -> County:
+        if not 1 <= index <= len(COUNTY_NAMES):
+            raise ValueError(f"county must be between 1 and {len(COUNTY_NAMES)}")
+        short = COUNTY_NAMES[index - 1]
+        # 49 is no province's code: a synthetic region code can never be a real county's.
+        return cls(index, f"{short}县", short, f"49{index:04d}")
+
+    def rename(self, text: str) -> str:
+        """The sample's text as this county's: names, 机关代字, region codes."""
+        text = text.replace("连山壮族瑶族自治县", self.name).replace("连山", self.short)
+        return _REGION.sub(self.region, text)
+
+
 def _token(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z0-9-]){re.escape(name)}(?![a-z0-9])")
 
@@ -75,17 +117,19 @@ def _replicas(count: int, wanted: int) -> int:
     return max(1, round(wanted / count)) if count else 1
 
 
-def synthesize(sample_root: Path, out: Path, scale: str | Scale = "county", seed: int = 0) -> dict[str, int]:
-    """Write a complete project folder to `out`; return the record counts."""
+def synthesize(sample_root: Path, out: Path, scale: str | Scale = "county", seed: int = 0,
+               county: int = 0) -> dict[str, int]:
+    """Write a complete project folder to `out` (county `county`, 0 for 连山); return the record counts."""
     size = SCALES[scale] if isinstance(scale, str) else scale
+    other = County.of(county) if county else None
     rng = random.Random(seed)
     if out.exists() and any(out.iterdir()):
         if not (out / MARKER).is_file():
             raise FileExistsError(f"{out} is not empty and was not written by portal synth")
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / MARKER).write_text(f"portal synth --scale {scale if isinstance(scale, str) else 'custom'} --seed {seed}\n",
-                              "utf-8")
+    (out / MARKER).write_text(f"portal synth --scale {scale if isinstance(scale, str) else 'custom'} --seed {seed}"
+                              + (f" --county {county}" if county else "") + "\n", "utf-8")
     data = sample_root / "data"
     shutil.copytree(sample_root / "docs", out / "docs")
     shutil.copytree(sample_root / "schemas", out / "schemas")
@@ -186,4 +230,27 @@ def synthesize(sample_root: Path, out: Path, scale: str | Scale = "county", seed
             folder.mkdir(parents=True, exist_ok=True)
             (folder / name).write_text(text, "utf-8")
             counts["decisions"] += 1
+    if other is not None:
+        _become(out, other)
     return counts
+
+
+def _become(out: Path, county: County) -> None:
+    """Rewrite the written project as `county`'s: its site, its bodies' files, mkdocs.yml."""
+    paths = [out / "mkdocs.yml", out / "data" / "site.yaml",
+             *sorted(p for p in (out / "data" / "agencies").rglob("*.yaml"))]
+    # A town's 机关代字 (吉田综执罚) has no county name in it; the county's short name goes first.
+    towns = sorted({str(prefix) for path in (out / "data" / "agencies").glob("*/agency.yaml")
+                    for prefix in (yaml.safe_load(path.read_text("utf-8")) or {}).get("doc_prefixes") or []
+                    if "连山" not in str(prefix)}, key=len, reverse=True)
+    alternatives = "|".join(map(re.escape, towns))
+    for path in paths:
+        text = path.read_text("utf-8")
+        renamed = county.rename(text)
+        if towns:
+            renamed = re.sub(rf"^(  - )({alternatives})$", rf"\1{county.short}\2", renamed, flags=re.M)
+            renamed = re.sub(rf"({alternatives})(?=〔)", rf"{county.short}\1", renamed)
+        if path.name == "site.yaml":
+            renamed = re.sub(r'^region_code: "?\d+"?$', f'region_code: "{county.region}"', renamed, flags=re.M)
+        if renamed != text:
+            path.write_text(renamed, "utf-8")
