@@ -407,19 +407,81 @@ def verify(archive: FsPath, previous: FsPath | None, expect_sha256: str | None) 
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=FsPath), required=True,
               help="写入的项目文件夹（以前由 portal synth 写的会被整个替换；其他非空文件夹不写）。")
 @click.option("--seed", type=int, default=0, show_default=True, help="随机种子：同一种子生成逐字节相同的文件。")
+@click.option("--county", type=click.IntRange(0, 132), default=0, show_default=True, metavar="N",
+              help="第几个合成县：0 是示例数据本身（连山）；1 到 132 各有虚构的县名、机关代字和行政区划代码，"
+                   "文书号、事项编码互不相同（省级模拟用）。")
 @root_option
-def synth(scale: str, out: FsPath, seed: int, root: FsPath) -> None:
+def synth(scale: str, out: FsPath, seed: int, county: int, root: FsPath) -> None:
     """由示例数据生成可重复的合成数据（完整的项目文件夹），用于规模测试和性能测量。"""
     from .synth import synthesize
 
     if out.resolve() == root or root.is_relative_to(out.resolve()):
         raise click.UsageError("--out 不能是项目根目录或其上级目录。")
     try:
-        counts = synthesize(root, out, scale, seed)
+        counts = synthesize(root, out, scale, seed, county)
     except FileExistsError:
         raise click.UsageError(f"--out {out} 不是空文件夹，也不是 portal synth 写的文件夹；请换一个文件夹。") from None
     click.echo("合成数据已写入 {}：{} 个主体，{} 个事项，{} 个基准条目，{} 件决定，{} 名执法人员。".format(
         out, counts["bodies"], counts["items"], counts["entries"], counts["decisions"], counts["officers"]))
+
+
+# --- province ---
+@main.group(name="province", cls=_Group)
+def province_group() -> None:
+    """把各县分别生成的网站（分片）合成省级网站：各县目录、省级首页和跨县搜索。
+
+    每个县（分片）照常用 portal build 生成，data/site.yaml 的 base_url 为省级网址加分片标识；
+    生成后运行 portal province shard 记录分片，最后 portal province join 合成，不重新生成任何县的页面。
+    """
+
+
+@province_group.command(name="shard")
+@click.option("--site", "site", type=click.Path(file_okay=False, path_type=FsPath), required=True,
+              help="portal build 生成的网站文件夹：在其中写入 shard.json。")
+@click.option("--id", "shard_id", default=None, metavar="ID",
+              help="分片标识，即在省级网站中的路径（默认：data/site.yaml 的 region_code）。")
+@root_option
+def province_shard(site: FsPath, shard_id: str | None, root: FsPath) -> None:
+    """记录一个生成好的县级网站（分片）：写入 shard.json（记录数、搜索索引摘要、文件数和大小）。
+
+    base_url 必须以 /<分片标识>/ 结尾，网站必须是按这个 base_url 生成的。
+    """
+    from .province import ShardError, describe
+
+    try:
+        shard = describe(root, site, shard_id)
+    except ShardError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"已写入 {site / 'shard.json'}：分片 {shard['id']}（{shard['county'] or shard['name']}），"
+               f"{shard['files']} 个文件，{shard['bytes']} 字节。")
+
+
+@province_group.command(name="join")
+@click.argument("sites", nargs=-1, required=True, type=click.Path(path_type=FsPath))
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=FsPath), required=True,
+              help="省级网站输出目录（以前由 portal province join 写的会被整个替换；其他非空文件夹不写）。")
+@click.option("--base-url", "base_url", required=True, metavar="URL",
+              help="省级网站的地址；每个分片的 base_url 必须是它加分片标识。")
+def province_join(sites: tuple[FsPath, ...], out: FsPath, base_url: str) -> None:
+    """把已记录的分片合成省级网站：各县放在 <分片标识>/ 下，另写省级首页和跨县搜索。
+
+    先逐个核对分片（shard.json、搜索索引的 SHA-256、文件数和大小、base_url）；任何一个缺失或
+    损坏时列出全部问题，退出码 1，不写任何文件。
+    """
+    from .province import ProvinceUsageError, ShardError, join
+
+    try:
+        joined = join(list(sites), out, base_url)
+    except ProvinceUsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    except ShardError as exc:
+        click.echo(str(exc), err=True)
+        click.echo(f"没有合成省级网站：{len(sites)} 个分片中有问题，{out} 保持原样。", err=True)
+        sys.exit(1)
+    names = "、".join(s["county"] or s["name"] for s in joined.shards)
+    click.echo(f"省级网站已写入 {out}：{len(joined.shards)} 个分片（{names}），"
+               f"{joined.files} 个文件，{joined.bytes} 字节。")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,346 @@
+"""A province of county sites (``portal province``): shards built apart, joined by a small index.
+
+Each county (or body) is a *shard*: a normal ``portal build`` of its own project, whose site.yaml
+``base_url`` is the province's address plus the shard's id (``https://zfgs.example.gov.cn/441825/``),
+so its pages, QR codes and feed already carry their final addresses. Shards build independently,
+one CI matrix job each. Then, in the same job, ``describe`` writes ``shard.json`` into the built
+site: who the shard is, its record counts, the SHA-256 of its search manifest and its file count
+and size.
+
+``join`` puts the shards side by side under ``<id>/`` and adds what the province itself serves: an
+index page listing each county, a search page, ``search/province.json`` (each shard's search
+manifest and the identifier prefixes that route a query to it) and ``province.json``. It never
+renders a shard page: it checks each shard against its ``shard.json`` and links (or copies) its
+files. A missing or broken shard stops the join, by name, before anything is written.
+
+`ProvinceReader` answers a query across the shards as assets/province-search.js does, counting the
+bytes read: a query that starts with a shard's 机关代字 or region code goes to that shard only;
+any other asks every shard and shows each county's results apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from . import search_index
+from .render import TEMPLATES
+
+#: ``format`` of shard.json and province.json; a join refuses another.
+FORMAT = 1
+SHARD_FILE = "shard.json"
+#: Written at the root of a joined province: only such a folder is replaced by the next join.
+PROVINCE_FILE = "province.json"
+#: The province's search entry: each shard's search manifest and routing prefixes.
+SEARCH_FILE = "search/province.json"
+SCRIPT = "assets/province-search.js"
+#: A shard id is its path under the province: lower-case letters, digits and hyphens.
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+#: What the index page counts, in this order (search_index.KINDS names them).
+COUNTED = ("a", "i", "b", "d")
+
+
+class ShardError(Exception):
+    """A shard that cannot be described or joined; the message names it, in Chinese."""
+
+
+class ProvinceUsageError(Exception):
+    """The join was asked for something it will not do (an output folder it did not write)."""
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _files(site: Path) -> Iterator[Path]:
+    """Every file of a built site but shard.json itself."""
+    for folder, _, names in os.walk(site):
+        for name in names:
+            path = Path(folder, name)
+            if path.parent != site or name != SHARD_FILE:
+                yield path
+
+
+def _tally(site: Path) -> tuple[int, int]:
+    count = size = 0
+    for path in _files(site):
+        count += 1
+        size += path.stat().st_size
+    return count, size
+
+
+def describe(root: Path, site: Path, shard_id: str | None = None) -> dict[str, Any]:
+    """Write ``shard.json`` into the site built from project `root`; return it."""
+    site_yaml = yaml.safe_load((root / "data" / "site.yaml").read_text("utf-8")) or {}
+    region = str(site_yaml.get("region_code", ""))
+    shard_id = shard_id or region
+    where = f"分片 {shard_id or site}"
+    if not _ID.match(shard_id):
+        raise ShardError(f"{where}：标识应由小写字母、数字和连字符组成（它是省级网站中的路径），"
+                         "请用 --id 指定，或在 data/site.yaml 中填写 region_code。")
+    manifest = site / "search" / "manifest.json"
+    if not (site / "index.html").is_file() or not manifest.is_file():
+        raise ShardError(f"{where}：{site} 不是生成好的网站（没有 index.html 或 search/manifest.json），"
+                         "请先运行 portal build。")
+    base_url = str(site_yaml.get("base_url", ""))
+    if not base_url.endswith(f"/{shard_id}/"):
+        raise ShardError(f"{where}：data/site.yaml 的 base_url（{base_url or '未填写'}）应以 /{shard_id}/ 结尾，"
+                         "即省级网址加分片标识；改好后重新生成网站，二维码和订阅中的地址才正确。")
+    sitemap = site / "sitemap.xml"
+    if sitemap.is_file():
+        first = re.search(r"<loc>([^<]*)</loc>", sitemap.read_text("utf-8"))
+        if first and not first[1].startswith(base_url):
+            raise ShardError(f"{where}：网站中的地址是 {first[1]}，不在 base_url {base_url} 下；"
+                             "网站是在修改 base_url 之前生成的，请重新运行 portal build。")
+    kinds: Counter[str] = Counter()
+    for chunk in sorted((site / "search" / "d").glob("*.json")):
+        kinds.update(record["k"] for record in json.loads(chunk.read_text("utf-8")))
+    routes = {search_index.normalize_id(f"{region}-")} if region else set()
+    for path in sorted((root / "data" / "agencies").glob("*/agency.yaml")):
+        agency = yaml.safe_load(path.read_text("utf-8")) or {}
+        routes.update(search_index.normalize_id(str(p)) for p in agency.get("doc_prefixes") or [])
+    files, size = _tally(site)
+    shard = {
+        "format": FORMAT, "id": shard_id, "name": str(site_yaml.get("name", shard_id)),
+        "county": str(site_yaml.get("county", "")), "region_code": region, "base_url": base_url,
+        "counts": {kind: kinds[kind] for kind in search_index.KINDS},
+        "routes": sorted(routes - {""}),
+        "search_manifest_sha256": _sha256(manifest), "files": files, "bytes": size,
+    }
+    (site / SHARD_FILE).write_text(_dumps(shard), "utf-8")
+    return shard
+
+
+def check(site: Path, base_url: str) -> tuple[dict[str, Any] | None, list[str]]:
+    """A shard's shard.json, and what is wrong with the shard (nothing: an empty list)."""
+    where = f"分片 {site.name}"
+    if not site.is_dir():
+        return None, [f"{where}：文件夹 {site} 不存在（该县的构建任务可能失败或没有上传）。"]
+    try:
+        shard = json.loads((site / SHARD_FILE).read_text("utf-8"))
+    except FileNotFoundError:
+        return None, [f"{where}：缺少 {SHARD_FILE}，不是描述过的分片（生成网站后请运行 portal province shard）。"]
+    except (ValueError, UnicodeDecodeError) as exc:
+        return None, [f"{where}：{SHARD_FILE} 无法读取（{exc}），文件已损坏。"]
+    if not isinstance(shard, dict) or shard.get("format") != FORMAT or not _ID.match(str(shard.get("id", ""))):
+        return None, [f"{where}：{SHARD_FILE} 的格式不是 {FORMAT} 或没有合法的标识，请用当前的 portal 重新描述。"]
+    where = f"分片 {shard['id']}（{shard.get('county') or shard.get('name')}）"
+    problems = []
+    if shard.get("base_url") != f"{base_url}{shard['id']}/":
+        problems.append(f"{where}：base_url 是 {shard.get('base_url')}，应为 {base_url}{shard['id']}/"
+                        "（否则二维码和订阅中的地址不在省级网站上）。")
+    manifest = site / "search" / "manifest.json"
+    if not manifest.is_file():
+        problems.append(f"{where}：缺少 search/manifest.json。")
+    elif _sha256(manifest) != shard.get("search_manifest_sha256"):
+        problems.append(f"{where}：search/manifest.json 与 {SHARD_FILE} 记录的 SHA-256 不符"
+                        "（文件被改动或只上传了一部分）。")
+    else:
+        version = json.loads(manifest.read_text("utf-8")).get("version")
+        if version != search_index.VERSION:
+            problems.append(f"{where}：搜索索引版本是 {version}，本程序读取版本 {search_index.VERSION}；"
+                            "请用同一版本的 portal 生成全部分片。")
+    files, size = _tally(site)
+    if (files, size) != (shard.get("files"), shard.get("bytes")):
+        problems.append(f"{where}：有 {files} 个文件、{size} 字节，{SHARD_FILE} 记录的是 "
+                        f"{shard.get('files')} 个、{shard.get('bytes')} 字节（缺少或多出文件）。")
+    return shard, problems
+
+
+@dataclass
+class Joined:
+    """What a join wrote."""
+
+    out: Path
+    shards: list[dict[str, Any]]
+    files: int  # files under out, the shards' included
+    bytes: int
+
+
+def join(sites: list[Path], out: Path, base_url: str) -> Joined:
+    """Check every shard, then write the province to `out` in one step (nothing on failure)."""
+    base_url = base_url.rstrip("/") + "/"
+    if out.exists() and any(out.iterdir()) and not (out / PROVINCE_FILE).is_file():
+        raise ProvinceUsageError(f"{out} 不是空文件夹，也不是 portal province join 写的文件夹；请换一个文件夹。")
+    shards, problems = [], []
+    for site in sites:
+        shard, found = check(site, base_url)
+        problems += found
+        if shard is not None:
+            shards.append((site, shard))
+    seen: dict[str, Path] = {}
+    for site, shard in shards:
+        if shard["id"] in seen:
+            problems.append(f"分片 {shard['id']}：{seen[shard['id']]} 和 {site} 的标识相同，省级网站中只能有一个。")
+        seen[shard["id"]] = site
+    if problems:
+        raise ShardError("\n".join(problems))
+
+    temporary = out.parent / f".{out.name}.joining"
+    if temporary.exists():
+        shutil.rmtree(temporary)
+    try:
+        for site, shard in shards:
+            shutil.copytree(site, temporary / shard["id"], copy_function=_link)
+        listing = [shard for _, shard in shards]
+        for path, text in province_files(listing, base_url, first=sites[0]).items():
+            target = temporary / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, "utf-8")
+        _replace(temporary, out)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    files, size = _tally(out)
+    return Joined(out, listing, files, size)
+
+
+def _link(source: str, target: str) -> None:
+    """A hard link where the file system allows (a join then costs no copying), else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _replace(new: Path, out: Path) -> None:
+    """Put `new` where `out` is, so that `out` is either the old province or the new one."""
+    if not out.exists():
+        new.rename(out)
+        return
+    old = out.parent / f".{out.name}.replaced"
+    if old.exists():
+        shutil.rmtree(old)
+    out.rename(old)
+    new.rename(out)
+    shutil.rmtree(old)
+
+
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                       keep_trailing_newline=True)
+
+
+def province_files(shards: list[dict[str, Any]], base_url: str, first: Path) -> dict[str, str]:
+    """The province's own files: index and search pages, search entry, scripts, province.json."""
+    env = _environment()
+    search = {
+        "version": FORMAT, "index_version": search_index.VERSION, "page": search_index.PAGE,
+        "shards": [{"id": s["id"], "name": s["name"], "county": s["county"], "path": f"{s['id']}/",
+                    "manifest": f"{s['id']}/search/manifest.json", "sha256": s["search_manifest_sha256"],
+                    "docs": sum(s["counts"].values()), "routes": s["routes"]} for s in shards],
+    }
+    context = {"shards": shards, "kinds": search_index.KINDS, "counted": COUNTED, "base_url": base_url,
+               "totals": {k: sum(s["counts"].get(k, 0) for s in shards) for k in COUNTED}}
+    return {
+        "index.html": env.get_template("province-index.html.j2").render(**context),
+        "search/index.html": env.get_template("province-search.html.j2").render(**context),
+        SEARCH_FILE: json.dumps(search, ensure_ascii=False, separators=(",", ":")),
+        # The shards' own search script: the province reads their indexes with the same code.
+        "assets/search.js": (first / "assets" / "search.js").read_text("utf-8"),
+        SCRIPT: (TEMPLATES / "province-search.js").read_text("utf-8"),
+        PROVINCE_FILE: _dumps({"format": FORMAT, "base_url": base_url,
+                               "shards": [{k: s[k] for k in ("id", "name", "county", "base_url", "counts", "files",
+                                                              "bytes", "search_manifest_sha256")} for s in shards]}),
+    }
+
+
+@dataclass
+class Group:
+    """One county's part of a province query."""
+
+    shard: str
+    county: str
+    docs: list[dict[str, Any]]  # their ``u`` is from the province's root
+    total: int
+    partial: bool
+
+
+@dataclass
+class ProvinceResult:
+    groups: list[Group]
+    routed: bool  # the query went to the shards its identifier prefix names, not to all
+    asked: list[str]  # shard ids queried
+    fetched: dict[str, int] = field(default_factory=dict)  # file (from the province's root) → bytes read
+
+    @property
+    def bytes(self) -> int:
+        return sum(self.fetched.values())
+
+    @property
+    def docs(self) -> list[dict[str, Any]]:
+        return [doc for group in self.groups for doc in group.docs]
+
+
+class ProvinceReader:
+    """Queries every shard of a province as assets/province-search.js does; `fetch(path)` from its root."""
+
+    def __init__(self, fetch: Callable[[str], str]):
+        self._fetch = fetch
+        self._province: dict[str, Any] | None = None
+        self._readers: dict[str, search_index.Reader] = {}
+        self.fetched: dict[str, int] = {}
+
+    @classmethod
+    def at(cls, folder: Path) -> ProvinceReader:
+        return cls(lambda path: (folder / path).read_text("utf-8"))
+
+    @property
+    def province(self) -> dict[str, Any]:
+        if self._province is None:
+            text = self._fetch(SEARCH_FILE)
+            self.fetched[SEARCH_FILE] = len(text.encode())
+            self._province = json.loads(text)
+        return self._province
+
+    def _reader(self, shard: dict[str, Any]) -> search_index.Reader:
+        if shard["id"] not in self._readers:
+            base = f"{shard['path']}search/"
+            self._readers[shard["id"]] = search_index.Reader(lambda path, base=base: self._fetch(base + path))
+        return self._readers[shard["id"]]
+
+    def route(self, query: str) -> list[dict[str, Any]]:
+        """The shards whose 机关代字 or region code starts the query; none: every shard."""
+        key = search_index.normalize_id(query)
+        shards = self.province["shards"]
+        routed = [s for s in shards if key and any(key.startswith(route) for route in s["routes"])]
+        return routed or shards
+
+    def search(self, query: str, limit: int = search_index.PAGE) -> ProvinceResult:
+        self.fetched = {}
+        province = self.province
+        asked = self.route(query)
+        groups = []
+        for shard in asked:
+            result = self._reader(shard).search(query, limit)
+            self.fetched.update({f"{shard['path']}search/{path}": size for path, size in result.fetched.items()})
+            if result.total:
+                docs = [{**doc, "u": shard["path"] + doc["u"]} for doc in result.docs]
+                groups.append(Group(shard["id"], shard["county"] or shard["name"], docs, result.total, result.partial))
+        return ProvinceResult(groups, len(asked) < len(province["shards"]), [s["id"] for s in asked],
+                              dict(self.fetched))
+
+
+def set_base_url(root: Path, url: str) -> None:
+    """Point a project's data/site.yaml ``base_url`` at `url` (the simulation's shards; a county joining a province)."""
+    path = root / "data" / "site.yaml"
+    text = path.read_text("utf-8")
+    changed, count = re.subn(r"^base_url: .*$", f"base_url: {url}", text, count=1, flags=re.M)
+    if not count:
+        changed = text.rstrip("\n") + f"\nbase_url: {url}\n"
+    path.write_text(changed, "utf-8")
