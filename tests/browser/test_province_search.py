@@ -1,0 +1,114 @@
+"""The province's search page in a real browser: two synthetic counties built as shards and joined;
+a company of the second county is found from the province entry and its page opens; a 文书号 asks
+its own county only; every request stays on the local server."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from generator.province import set_base_url
+from generator.synth import synthesize
+
+from ..conftest import REPO
+from .conftest import TODAY, serving
+
+BASE = "https://zfgs.example.gov.cn/"
+IDS = ("441825", "490001")
+
+
+@pytest.fixture(scope="module")
+def province(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("province-browser")
+    portal = [sys.executable, "-m", "generator"]
+    builds = []
+    for county, shard in enumerate(IDS):
+        root = work / "projects" / shard
+        synthesize(REPO, root, "tiny", seed=county, county=county)
+        set_base_url(root, f"{BASE}{shard}/")
+        builds.append((root, subprocess.Popen([*portal, "build", "--root", str(root), "--out", str(work / shard),
+                                               "--today", TODAY], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)))
+    for root, process in builds:
+        output, _ = process.communicate()
+        assert process.returncode == 0, output.decode()
+        done = subprocess.run([*portal, "province", "shard", "--root", str(root), "--site", str(work / root.name)],
+                              capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+    out = work / "province"
+    done = subprocess.run([*portal, "province", "join", *(str(work / shard) for shard in IDS), "--out", str(out),
+                           "--base-url", BASE], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+@pytest.fixture
+def visit(browser, province: Path) -> Iterator[tuple[object, str, list[str]]]:
+    """(page, address of the served province, requests made); other origins are refused."""
+    with serving(province) as server:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
+                                      service_workers="block")
+        local = urlsplit(server).netloc
+        context.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).netloc == local
+                      else route.abort("blockedbyclient"))
+        page = context.new_page()
+        requests: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        yield page, server, requests
+        context.close()
+
+
+def second_county_decision(province: Path) -> dict:
+    """A decision of the second county whose title names a company of that county only."""
+    records = [r for path in sorted((province / IDS[1] / "search" / "d").glob("*.json"))
+               for r in json.loads(path.read_text("utf-8"))]
+    return next(r for r in records if r["k"] == "d" and r["t"].startswith("青溪县"))
+
+
+def test_the_province_search_finds_a_decision_of_the_second_county(visit, province: Path):
+    from playwright.sync_api import expect
+
+    page, server, requests = visit
+    record = second_county_decision(province)
+    page.goto(server + "search/")
+    page.fill("#province-search-q", record["t"])
+    page.press("#province-search-q", "Enter")
+    expect(page.locator("[data-search-status]")).to_contain_text("查询了全部 2 个县", timeout=15_000)
+    expect(page.locator("[data-search-status]")).to_contain_text("找到")
+    section = page.locator(f'section[data-shard="{IDS[1]}"]')
+    expect(section.locator("h2")).to_contain_text("青溪县")
+    assert page.locator(f'section[data-shard="{IDS[0]}"]').count() == 0
+    link = section.locator("li a", has_text=record["t"]).first
+    assert urlsplit(link.get_attribute("href")).path == f"/{IDS[1]}/{record['u']}"
+    link.click()
+    page.wait_for_url(f"{server}{IDS[1]}/{record['u']}")
+    assert record["s"][0] in page.locator("body").inner_text()
+    assert all(urlsplit(url).netloc == urlsplit(server).netloc for url in requests)
+    # Both counties' indexes were read with the same script, each from its own folder.
+    assert any(f"/{IDS[0]}/search/manifest.json" in url for url in requests)
+    assert any(f"/{IDS[1]}/search/manifest.json" in url for url in requests)
+
+
+def test_a_doc_number_asks_only_its_own_county(visit, province: Path):
+    from playwright.sync_api import expect
+
+    page, server, requests = visit
+    record = second_county_decision(province)
+    page.goto(server + "search/?q=" + record["s"][0])
+    expect(page.locator("[data-search-status]")).to_contain_text("只查询了青溪县", timeout=15_000)
+    expect(page.locator(f'section[data-shard="{IDS[1]}"] li a').first).to_have_text(record["t"])
+    assert not any(f"/{IDS[0]}/search/" in url for url in requests)
+
+
+def test_the_index_page_links_every_county(visit):
+    page, server, _ = visit
+    page.goto(server)
+    assert page.locator("table tbody th a").all_inner_texts() == ["连山壮族瑶族自治县", "青溪县"]
+    page.locator("table tbody th a", has_text="青溪县").click()
+    page.wait_for_url(f"{server}{IDS[1]}/")
+    assert "青溪县" in page.title()
