@@ -82,6 +82,7 @@ def change_one_decision(corpus: Path) -> Path:
 def baseline_project(corpus: Path, folder: Path) -> int:
     """The same Markdown pages as the portal's build, as a plain mkdocs-material project."""
     from generator.checker import validate
+    from generator.pages import HtmlPage
     from generator.render import pages
 
     result = validate(corpus)
@@ -93,6 +94,8 @@ def baseline_project(corpus: Path, folder: Path) -> int:
     for uri, content in generated.items():
         path = docs / uri
         path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, HtmlPage):  # the same article, as raw HTML in a Markdown page
+            content = f"---\ntitle: {json.dumps(content.title, ensure_ascii=False)}\n---\n\n{content.body}\n"
         if isinstance(content, bytes):
             path.write_bytes(content)
         else:

@@ -2,12 +2,14 @@
 
 The generated pages are added to mkdocs in memory by the hook in mkdocs_hooks.py (nothing is
 written into docs/), so `mkdocs build` and `mkdocs serve` on the same mkdocs.yml work too,
-and a change under data/ during `serve` rebuilds the pages.
+and a change under data/ during `serve` rebuilds the pages. Record pages (decisions, items)
+skip mkdocs' per-page pipeline: they are poured into the theme's page rendered once (shell.py).
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import os
 from pathlib import Path as FsPath
@@ -68,7 +70,8 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: b
     from .pii import SITE_SUFFIXES, scan_site
     from .rules.personal_data import allowed_values
 
-    leaks = scan_site(out, allowed=allowed_values(result.corpus), today=today)
+    written, leaks = _written.pop(out.resolve(), ([], []))
+    leaks = leaks + scan_site(out, allowed=allowed_values(result.corpus), today=today, skip=set(written))
     if leaks:
         pages = sum(1 for page in out.rglob("*") if page.suffix in SITE_SUFFIXES)
         clean_directory(str(out))  # as mkdocs does before a build: dotfiles (.git) stay
@@ -90,8 +93,14 @@ def serve_site(root: FsPath, *, today: datetime.date, dev_addr: str) -> int:
     return 0
 
 
-# The corpus of the build in progress, from `on_config` to `on_files`.
+# The corpus of the build in progress, from `on_config` to `on_post_build`.
 _building: dict[FsPath, Any] = {}
+# Per build: the record pages to write (shell.py), list pages' articles (HtmlPage), placeholders.
+_records: dict[FsPath, list] = {}
+_articles: dict[str, str] = {}
+_shells: dict[int, Any] = {}
+# Per site folder: the record pages written and personal data found on them, for build_site.
+_written: dict[FsPath, tuple[list[str], list]] = {}
 
 
 def on_config(config: Any) -> Any:
@@ -120,19 +129,85 @@ def on_config(config: Any) -> Any:
     return config
 
 
+def _today() -> datetime.date:
+    today = os.environ.get(TODAY_ENV)
+    return datetime.date.fromisoformat(today) if today else datetime.date.today()
+
+
 def on_files(files: Any, config: Any) -> Any:
-    """mkdocs `on_files` event: add every generated page to the build, in memory."""
+    """mkdocs `on_files` event: add every generated page to the build, in memory.
+
+    Markdown pages and files go to mkdocs; a list page (`HtmlPage`) goes in as a placeholder whose
+    article `on_page_content` puts back; record pages (`Deferred`) are kept for `on_post_build`,
+    and one placeholder page per folder depth stands for them (shell.py).
+    """
     from mkdocs.structure.files import File
 
+    from . import shell
+    from .pages import Deferred, HtmlPage
     from .render import pages
 
     root = FsPath(config.config_file_path).resolve().parent
     corpus = _building[root]
-    today = os.environ.get(TODAY_ENV)
-    day = datetime.date.fromisoformat(today) if today else datetime.date.today()
-    for uri, content in pages(corpus, day, directory_urls=config["use_directory_urls"]).items():
+    directory_urls = config["use_directory_urls"]
+    records: list = []
+    _articles.clear()
+    _shells.clear()
+    generated = pages(corpus, _today(), directory_urls=directory_urls, defer=True)
+    levels = {shell.depth(uri, directory_urls) for uri, content in generated.items() if isinstance(content, Deferred)}
+    generated.update({shell.shell_uri(level, directory_urls): shell.shell_markdown() for level in levels})
+    for uri, content in generated.items():
         existing = files.get_file_from_path(uri)
         if existing is not None:
             files.remove(existing)
+        if isinstance(content, Deferred):
+            records.append((uri, content))
+            continue
+        if isinstance(content, HtmlPage):
+            _articles[uri] = content.body
+            content = f"---\ntitle: {json.dumps(content.title, ensure_ascii=False)}\n---\n\n{shell.BODY}\n"
         files.append(File.generated(config, uri, content=content))
+    _records[root] = records
     return files
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    """mkdocs `on_page_content` event: a list page's article, in place of its placeholder."""
+    from .shell import BODY
+
+    article = _articles.get(page.file.src_uri)
+    return html if article is None else html.replace(f"<p>{BODY}</p>", article, 1)
+
+
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    """mkdocs `on_post_page` event: the feed link in every head; the placeholder pages kept as shells."""
+    from .pages.feed import on_post_page as feed_link
+    from .shell import FOLDER, Shell, depth
+
+    output = feed_link(output, page, config)
+    if page.file.src_uri.startswith(f"{FOLDER}/"):
+        _shells[depth(page.file.src_uri, config["use_directory_urls"])] = Shell.cut(output, page.canonical_url)
+    return output
+
+
+def on_post_build(config: Any) -> None:
+    """mkdocs `on_post_build` event: write the record pages into the theme's shells (shell.py)."""
+    import shutil
+
+    from . import shell
+    from .rules.personal_data import allowed_values
+
+    root = FsPath(config.config_file_path).resolve().parent
+    records = _records.pop(root, [])
+    corpus = _building.pop(root, None)
+    site_dir = FsPath(config["site_dir"]).resolve()
+    shutil.rmtree(site_dir / shell.FOLDER, ignore_errors=True)
+    site_url = config["site_url"] or ""
+    plan = shell.Plan(records, site_dir, site_url, config["use_directory_urls"], dict(_shells),
+                      allowed=allowed_values(corpus) if corpus is not None else frozenset(), today=_today())
+    written, leaks = shell.write_pages(plan)
+    gz = site_dir / "sitemap.xml.gz"
+    timestamp = int.from_bytes(gz.read_bytes()[4:8], "little") if gz.is_file() else 0
+    shell.rewrite_sitemap(site_dir, [shell.address(uri, plan.directory_urls) for uri, _ in records],
+                          site_url=site_url, lastmod=shell.lastmod_of(site_dir), timestamp=timestamp)
+    _written[site_dir] = (written, leaks)

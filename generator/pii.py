@@ -274,6 +274,27 @@ _JSON_ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|.)")
 _WORTH_A_LOOK = re.compile(r"\d{11}|\d{3,4}[ -]\d{4}|某|&#(?:4[89]|5[0-7]|[xX]3\d);|\\u")
 
 
+def scan_page(source: str, suffix: str, page: str, *,
+              allowed: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset(),
+              today: datetime.date | None = None) -> list[Problem]:
+    """Personal data on one written page (`source`, a ``.html``, ``.json``, … file at `page`)."""
+    if not _WORTH_A_LOOK.search(source):
+        return []
+    text, text_starts, source_starts = page_text(source, suffix)
+    lines = _LineIndex(source)
+    problems = []
+    for finding in find(text, today=today):
+        if (finding.kind, finding.sha256) in allowed:
+            continue
+        piece = bisect.bisect_right(text_starts, finding.start) - 1
+        line, column = lines.position(source_starts[piece] + finding.start - text_starts[piece])
+        problems.append(Problem(
+            finding.code, describe(finding, where=f"生成的页面 {page} ")
+            + "页面内容来自 data/ 中的数据或 docs/ 中的页面，请在那里删除。",
+            page, line, column, source=SOURCES.get(finding.kind, SOURCE)))
+    return problems
+
+
 def page_text(source: str, suffix: str) -> tuple[str, list[int], list[int]]:
     """A page's visible text, with a map back to the source: the text from ``text_starts[i]``
     on came from ``source_starts[i]`` on. Tags are removed (block tags become line breaks),
@@ -317,29 +338,20 @@ def page_text(source: str, suffix: str) -> tuple[str, list[int], list[int]]:
 
 
 def scan_site(site_dir: FsPath, *, allowed: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset(),
-              today: datetime.date | None = None) -> list[Problem]:
+              today: datetime.date | None = None, skip: frozenset[str] | set[str] = frozenset()) -> list[Problem]:
     """Personal data on any page the build wrote, named by its path under `site_dir`.
 
     `allowed` holds ``(kind, sha256)`` pairs reviewed as false positives in the data
     (data/pii-allowlist.yaml): such a value is not reported on the pages showing it either.
+    `skip` names pages already scanned as they were written (shell.write_pages).
     """
     problems: list[Problem] = []
     for path in sorted(site_dir.rglob("*")):
         if path.suffix not in SITE_SUFFIXES or not path.is_file():
             continue
-        source = path.read_text(encoding="utf-8", errors="replace")
-        if not _WORTH_A_LOOK.search(source):
-            continue
-        text, text_starts, source_starts = page_text(source, path.suffix)
-        lines = _LineIndex(source)
         page = path.relative_to(site_dir).as_posix()
-        for finding in find(text, today=today):
-            if (finding.kind, finding.sha256) in allowed:
-                continue
-            piece = bisect.bisect_right(text_starts, finding.start) - 1
-            line, column = lines.position(source_starts[piece] + finding.start - text_starts[piece])
-            problems.append(Problem(
-                finding.code, describe(finding, where=f"生成的页面 {page} ")
-                + "页面内容来自 data/ 中的数据或 docs/ 中的页面，请在那里删除。",
-                page, line, column, source=SOURCES.get(finding.kind, SOURCE)))
+        if page in skip:
+            continue
+        problems.extend(scan_page(path.read_text(encoding="utf-8", errors="replace"), path.suffix, page,
+                                  allowed=allowed, today=today))
     return problems

@@ -66,12 +66,13 @@ def visible(decision: dict, today: datetime.date, site: Any = None) -> bool:
 
 
 def pages(corpus: Corpus, today: datetime.date, schemas: SchemaSet | None = None, *,
-          directory_urls: bool = True) -> dict[str, str | bytes]:
-    """src URI → Markdown for every generated page (see generator/pages/).
+          directory_urls: bool = True, defer: bool = False) -> dict[str, Any]:
+    """src URI → content of every generated page (see generator/pages/: Markdown, files, HtmlPage).
 
     `directory_urls` is mkdocs' ``use_directory_urls``: it decides the address of each page,
-    which some pages print (the decision pages' QR codes).
+    which some pages print (the decision pages' QR codes). With `defer`, record pages stay
+    `Deferred` until the build writes them.
     """
     from .pages import render_all
 
-    return render_all(corpus, today, environment(), schemas, directory_urls=directory_urls)
+    return render_all(corpus, today, environment(), schemas, directory_urls=directory_urls, defer=defer)

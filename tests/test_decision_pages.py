@@ -136,7 +136,7 @@ def test_the_slug_is_the_file_name_prefixed_with_its_year():
 
 def test_the_pages_follow_use_directory_urls(project: Path):
     corpus = validate(project).corpus
-    flat = pages(corpus, day("2026-11-27"), directory_urls=False)["decisions/lsscjgj/2024-012.md"]
+    flat = pages(corpus, day("2026-11-27"), directory_urls=False)["decisions/lsscjgj/2024-012.md"].body
     assert "https://zfgs.example.gov.cn/decisions/lsscjgj/2024-012.html" in flat
 
 

@@ -1,13 +1,25 @@
 """The generated pages, one module per family of pages.
 
-Each module has ``pages(ctx) -> {src_uri: markdown}`` (or a file's text or bytes); `render_all` builds the shared
-`Context` once (what is on display today, bodies in order, records by body) and merges the
-families. A new family of pages is a new module listed in `FAMILIES`.
+Each module has ``pages(ctx) -> {src_uri: content}``; `render_all` builds the shared `Context`
+once (what is on display today, bodies in order, records by body) and merges the families. A
+new family of pages is a new module listed in `FAMILIES`. Content is one of:
+
+- Markdown (``str`` under a ``.md`` URI): mkdocs renders it like a page under docs/;
+- a file's text or bytes under any other URI (JSON, CSV, scripts): copied as is;
+- `HtmlPage`: the page's article as HTML, already escaped, its links final relative URLs. A
+  county has tens of thousands of record pages; mkdocs' per-page pipeline (Markdown, then the
+  whole theme template) costs milliseconds each, so these pages skip it: mkdocs renders the
+  theme's page once per folder depth around a placeholder and each record is poured into that
+  shell (build.py, shell.py). A list page in the nav is an `HtmlPage` too, but mkdocs renders it
+  whole so that the nav shows it as the current page;
+- `Deferred`: an `HtmlPage` made only when it is written, so that a county's pages are never all
+  in memory at once, and can be made by two processes.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +27,25 @@ import jinja2
 
 from ..corpus import Corpus
 from ..schemas import SchemaSet
+
+
+@dataclass(frozen=True)
+class HtmlPage:
+    """A page's title (plain text) and article (HTML, starting with its ``<h1>``)."""
+
+    title: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """An `HtmlPage` to make when it is written: ``make(*args)``."""
+
+    make: Callable[..., HtmlPage]
+    args: tuple = ()
+
+    def __call__(self) -> HtmlPage:
+        return self.make(*self.args)
 
 
 @dataclass
@@ -32,7 +63,7 @@ class Context:
     @property
     def base(self) -> dict[str, Any]:
         """What every template receives."""
-        return {"site": self.site, "today": self.today.isoformat()}
+        return {"site": self.site, "today": self.today.isoformat(), "directory_urls": self.directory_urls}
 
     def by_agency(self, index: dict[str, list]) -> dict[str, list[dict]]:
         """Records of a corpus index grouped by the body whose folder holds them."""
@@ -58,7 +89,9 @@ def context(corpus: Corpus, today: datetime.date, env: jinja2.Environment,
 
 
 def render_all(corpus: Corpus, today: datetime.date, env: jinja2.Environment,
-               schemas: SchemaSet | None = None, *, directory_urls: bool = True) -> dict[str, str | bytes]:
+               schemas: SchemaSet | None = None, *, directory_urls: bool = True,
+               defer: bool = False) -> dict[str, Any]:
+    """Every generated page by its source URI; `Deferred` pages are made here unless `defer`."""
     from . import (agencies, benchmarks, decisions, feed, home, items, laws, links, open_data, reference, releases,
                    search)
 
@@ -68,4 +101,6 @@ def render_all(corpus: Corpus, today: datetime.date, env: jinja2.Environment,
     out: dict[str, str | bytes] = {}
     for family in (home, agencies, decisions, reference, items, benchmarks, laws, open_data, feed, releases, search):
         out.update(family.pages(ctx))
+    if not defer:
+        out = {uri: content() if isinstance(content, Deferred) else content for uri, content in out.items()}
     return out

@@ -16,17 +16,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import posixpath
+import re
 from typing import Any
 
-import segno
+import zxingcpp
 from markupsafe import Markup
 
 from ..corpus import Ref
 from ..display import FOREVER, display_until, period
 from ..layout import Placement
 from ..penalties import fine_ranges, kinds, tier_named
-from . import Context
+from ..render import escape
+from . import Context, Deferred, HtmlPage
+from .links import address, agency_uri, href
 
 LIST = "decisions/index.md"
 #: Characters of the SHA-256 shown as the content hash (64 bits: no two records share it by chance).
@@ -37,16 +39,22 @@ HASH_CHARS = 16
 FACETS = (("body", "执法主体"), ("type", "职权类型"), ("year", "年份"), ("town", "所在镇"))
 
 
-def pages(ctx: Context) -> dict[str, str]:
+def pages(ctx: Context) -> dict[str, Any]:
     rows = [_row(ctx, d) for d in ctx.shown]
-    out = {LIST: ctx.env.get_template("decisions.md.j2").render(
+    out: dict[str, Any] = {LIST: HtmlPage("执法决定公示", ctx.env.get_template("decisions.html.j2").render(
         **ctx.base, src_uri=LIST, decisions=ctx.shown, rows=rows, facets=_facets(ctx, rows), names=ctx.names,
-        links=links(ctx, ctx.shown, LIST))}
-    template = ctx.env.get_template("decision.md.j2")
+        links=links(ctx, ctx.shown, LIST)))}
     for decision in ctx.shown:
         uri = page_uri(ctx, decision)
-        out[uri] = template.render(**ctx.base, **_page_context(ctx, decision, uri))
+        out[uri] = Deferred(page, (ctx, decision, uri))
     return out
+
+
+def page(ctx: Context, decision: dict, uri: str) -> HtmlPage:
+    """The page of one decision on display."""
+    body = ctx.env.get_template("decision.html.j2").render(**ctx.base, src_uri=uri,
+                                                           **_page_context(ctx, decision, uri))
+    return HtmlPage(str(decision.get("doc_no", "")), body)  # the browser tab names the 文书号
 
 
 def slug(placement: Placement) -> str:
@@ -62,21 +70,12 @@ def page_uri(ctx: Context, decision: dict) -> str:
 
 def page_url(ctx: Context, uri: str) -> str:
     """The public address of the page at `uri`: site.yaml ``base_url`` + the path mkdocs writes."""
-    from mkdocs.structure.files import File
-
-    path = File(uri, None, None, ctx.directory_urls).url
-    return str(ctx.site.get("base_url", "/")) + path
+    return str(ctx.site.get("base_url", "/")) + address(uri, ctx.directory_urls)
 
 
 def links(ctx: Context, decisions: list[dict], from_uri: str) -> dict[str, Markup]:
-    """doc_no → the decision page relative to the page at `from_uri`, for a Markdown link.
-
-    Slugs and body ids are letters, digits, ``.``, ``_`` and ``-``, so the link is used as is
-    (escaping ``_`` would break it).
-    """
-    here = posixpath.dirname(from_uri) or "."
-    return {d["doc_no"]: Markup(posixpath.relpath(page_uri(ctx, d), here))  # noqa: S704 - safe characters only
-            for d in decisions}
+    """doc_no → the final address of the decision page, relative to the page at `from_uri`."""
+    return {d["doc_no"]: href(from_uri, page_uri(ctx, d), ctx.directory_urls) for d in decisions}
 
 
 def content_hash(record: Any) -> str:
@@ -90,12 +89,34 @@ def content_hash(record: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_CHARS]
 
 
+#: Modules of white around the code (ISO/IEC 18004 asks for 4) and the drawn size of a module.
+QUIET = 4
+MODULE_PX = 4
+_DARK_RUN = re.compile(rb"\x00+")
+
+
 def qr_svg(url: str, label: str) -> Markup:
-    """The QR code of `url` as inline SVG, dark on white, with `label` as its accessible name."""
-    code = segno.make(url, error="m", micro=False)
-    svg = code.svg_inline(scale=4, border=4, dark="#000", light="#fff", svgclass="portal-qr-code",
-                          lineclass=None, title=label)  # segno escapes the title
-    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S704 - segno's own markup
+    """The QR code of `url` (error correction level M) as inline SVG, with `label` as its accessible name.
+
+    Encoded by zxing-cpp (its writer is zint, in C: a county has tens of thousands of codes,
+    and a pure-Python encoder took 4 ms each). Each row of modules is drawn as one path of
+    horizontal strokes, dark on white.
+    """
+    code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    image = memoryview(code.to_image(scale=1, add_quiet_zones=False))
+    height, width = image.shape[0], image.shape[1]
+    pixels = image.tobytes()  # one byte per module: 0 is dark
+    strokes = []
+    for y in range(height):
+        row = pixels[y * width:(y + 1) * width]
+        strokes.extend(f"M{QUIET + run.start()} {QUIET + y}.5h{run.end() - run.start()}"
+                       for run in _DARK_RUN.finditer(row))
+    size = width + 2 * QUIET
+    return Markup(  # noqa: S704 - numbers, and the label escaped
+        f'<svg role="img" xmlns="http://www.w3.org/2000/svg" class="portal-qr-code" width="{size * MODULE_PX}" '
+        f'height="{size * MODULE_PX}" viewBox="0 0 {size} {size}"><title>{escape(label)}</title>'
+        f'<rect width="{size}" height="{size}" fill="#fff"/>'
+        f'<path stroke="#000" d="{"".join(strokes)}"/></svg>')
 
 
 def outcome_lines(decision: dict) -> list[str]:
@@ -173,9 +194,8 @@ def _page_context(ctx: Context, decision: dict, uri: str) -> dict[str, Any]:
     return {
         "d": decision,
         "agency": agency,
-        "agency_link": Markup(posixpath.relpath(f"agencies/{decision.get('agency')}.md",  # noqa: S704 - id chars
-                                                posixpath.dirname(uri))),
-        "list_link": Markup(posixpath.relpath(LIST, posixpath.dirname(uri))),  # noqa: S704 - constant
+        "agency_uri": agency_uri(str(decision.get("agency"))),
+        "list_uri": LIST,
         "item": item_refs[0].value if item_refs else {},
         "outcome": outcome_lines(decision),
         "benchmark": _benchmark(ctx, decision),

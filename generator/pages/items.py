@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..corpus import Ref
-from . import Context, decisions
+from . import Context, Deferred, HtmlPage, decisions
 from .links import FILTER_SCRIPT, filter_script, item_uri
 
 #: The list page's filters: (data attribute, label, the item field it reads).
@@ -13,21 +13,28 @@ FILTERS = (("body", "实施主体", None), ("type", "职权类型", "type"), ("l
            ("status", "状态", "status"))
 
 
-def pages(ctx: Context) -> dict[str, str]:
+def pages(ctx: Context) -> dict[str, Any]:
     items = _items(ctx)
     entries = _entries_by_item(ctx)
-    out = {"items/index.md": ctx.env.get_template("items.md.j2").render(
-        **ctx.base, src_uri="items/index.md", rows=items, filters=_filters(ctx, items), names=ctx.names),
+    shown: dict[str, list[dict]] = {}
+    for decision in ctx.shown:
+        shown.setdefault(decision.get("item"), []).append(decision)
+    out: dict[str, Any] = {"items/index.md": HtmlPage("执法事项清单", ctx.env.get_template("items.html.j2").render(
+        **ctx.base, src_uri="items/index.md", rows=items, filters=_filters(ctx, items), names=ctx.names)),
         FILTER_SCRIPT: filter_script()}
-    template = ctx.env.get_template("item.md.j2")
     for agency_id, item in items:
         code = item["code"]
-        uri = item_uri(code)
-        out[uri] = template.render(
-            **ctx.base, src_uri=uri, item=item, agency=ctx.corpus.agency(agency_id), names=ctx.names,
-            entries=entries.get(code, []),
-            decisions=[(d, decisions.page_uri(ctx, d)) for d in ctx.shown if d.get("item") == code])
+        out[item_uri(code)] = Deferred(page, (ctx, agency_id, item, entries.get(code, []), shown.get(code, [])))
     return out
+
+
+def page(ctx: Context, agency_id: str, item: dict, entries: list, shown: list[dict]) -> HtmlPage:
+    """The page of one item: its fields, basis, benchmarks, history and the decisions on display."""
+    uri = item_uri(item["code"])
+    body = ctx.env.get_template("item.html.j2").render(
+        **ctx.base, src_uri=uri, item=item, agency=ctx.corpus.agency(agency_id), names=ctx.names,
+        entries=entries, decisions=[(d, decisions.page_uri(ctx, d)) for d in shown])
+    return HtmlPage(str(item.get("name", item["code"])), body)
 
 
 def _items(ctx: Context) -> list[tuple[str, dict]]:

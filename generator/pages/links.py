@@ -7,6 +7,11 @@ receive ``src_uri`` (the page's own source URI) and call the globals installed h
 - ``link(uri)``: the relative path from the page to another page (``agencies/x.md``);
 - ``cite(text)``: a citation as written, with the law's name and first article linked to that
   article's anchor on the law page and each further article linked to its own anchor.
+
+HTML pages (`HtmlPage`: record pages outside mkdocs' per-page pipeline, see pages/__init__.py)
+are not rewritten by mkdocs, so their templates call ``href(uri)`` and ``cite_html(text)``
+instead, which write the final address (``../../agencies/x/``) the way mkdocs would; the
+link check of the built site (tests/test_links.py) covers them like every other page.
 """
 
 from __future__ import annotations
@@ -29,6 +34,31 @@ def relative(src_uri: str, target: str) -> Markup:
     path, _, anchor = target.partition("#")
     rel = posixpath.relpath(path, posixpath.dirname(src_uri) or ".")
     url = quote(rel, safe="/.-_") + (f"#{quote(anchor, safe='-_.')}" if anchor else "")
+    return Markup(url)  # noqa: S704 - percent-encoded: nothing in it starts HTML or Markdown
+
+
+def address(uri: str, directory_urls: bool = True) -> str:
+    """The address mkdocs gives the page at source `uri`, from the site's root (``agencies/x/``).
+
+    Anything but a ``.md`` page keeps its path (``assets/table-filter.js``).
+    """
+    if not uri.endswith(".md"):
+        return uri
+    stem = uri[:-3]
+    if not directory_urls:
+        return f"{stem}.html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-5]
+    return f"{stem}/"
+
+
+def href(src_uri: str, target: str, directory_urls: bool = True) -> Markup:
+    """The final relative address of `target` (a source URI, optionally with ``#anchor``) from `src_uri`."""
+    from mkdocs.utils import get_relative_url
+
+    path, _, anchor = target.partition("#")
+    url = get_relative_url(address(path, directory_urls) or ".", address(src_uri, directory_urls) or ".")
+    url = quote(url, safe="/.-_") + (f"#{quote(anchor, safe='-_.')}" if anchor else "")
     return Markup(url)  # noqa: S704 - percent-encoded: nothing in it starts HTML or Markdown
 
 
@@ -87,6 +117,30 @@ def cite_markdown(text: Any, names: dict[str, dict], src_uri: str) -> Markup:
     return Markup("".join(out))  # noqa: S704 - escaped text, encoded URLs
 
 
+def cite_html(text: Any, names: dict[str, dict], src_uri: str, directory_urls: bool = True) -> Markup:
+    """`cite_markdown` for an HTML page: the same links as ``<a href>`` to final addresses."""
+    if not isinstance(text, str):
+        return escape(text)
+    try:
+        name, located = citations.locate(text)
+    except citations.CitationError:
+        return escape(text)
+    law = names.get(name)
+    if law is None or not isinstance(law.get("id"), str):
+        return escape(text)
+    page = href(src_uri, law_uri(law["id"]), directory_urls)
+    if not located:
+        return Markup(f'<a href="{page}">{escape(text)}</a>')  # noqa: S704 - escaped text, encoded URL
+    out, position = [], 0
+    for index, (article, start, end) in enumerate(located):
+        label_start = 0 if index == 0 else start
+        out.append(escape(text[position:label_start]))
+        out.append(f'<a href="{page}#{article_anchor(article)}">{escape(text[label_start:end])}</a>')
+        position = end
+    out.append(escape(text[position:]))
+    return Markup("".join(out))  # noqa: S704 - escaped text, encoded URLs
+
+
 def _src_uri(context: jinja2.runtime.Context) -> str:
     src_uri = context.get("src_uri")
     if not isinstance(src_uri, str):
@@ -106,6 +160,16 @@ def install(env: jinja2.Environment, corpus: Corpus) -> None:
     def link(context: jinja2.runtime.Context, target: str) -> Markup:
         return relative(_src_uri(context), target)
 
+    @jinja2.pass_context
+    def cite_html_(context: jinja2.runtime.Context, text: Any) -> Markup:
+        return cite_html(text, names, _src_uri(context), context.get("directory_urls", True))
+
+    @jinja2.pass_context
+    def href_(context: jinja2.runtime.Context, target: str) -> Markup:
+        return href(_src_uri(context), target, context.get("directory_urls", True))
+
     env.globals["cite"] = cite
     env.globals["link"] = link
     env.filters["cite"] = cite
+    env.globals["cite_html"] = cite_html_
+    env.globals["href"] = href_

@@ -1,0 +1,212 @@
+"""Record pages outside mkdocs' per-page pipeline: the theme's page rendered once, filled per record.
+
+mkdocs renders each page through Markdown and the whole theme template, a few milliseconds a
+page; a county has ~40,000 record pages (decisions, items). Their articles are HTML already
+(`pages.Deferred` → `pages.HtmlPage`), and everything around the article is the same for every
+page at the same folder depth: relative links to the assets and the nav, header, footer. So:
+
+1. `on_files` adds one placeholder page per depth (`shell_uri`) for mkdocs to render like any
+   other page, with a title and an article that are unique tokens;
+2. `on_post_page` keeps what mkdocs wrote for it, cut at the tokens (`Shell`);
+3. `on_post_build` removes the placeholders and writes each record page as the shell's parts
+   around its title, canonical address and article, in two processes (`write_pages`); each
+   page is scanned for personal data as it is written, and the sitemap lists them.
+
+mkdocs never sees these pages, so links to them are written as final addresses (links.href).
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import io
+import multiprocessing
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path as FsPath
+from typing import Any
+
+from .pages import Deferred, HtmlPage
+from .pages.links import address
+from .problems import Problem
+from .render import escape
+
+FOLDER = "_portal_shell"
+TITLE = "PORTALSHELLTITLE"
+BODY = "PORTALSHELLBODY"
+#: Where the placeholder page's article is, as mkdocs renders its Markdown (`shell_markdown`).
+_ARTICLE = re.compile(f"<h1>{TITLE}</h1>\\s*<p>{BODY}</p>")
+#: Below this many pages one process writes them all: forking costs more than it saves.
+PARALLEL_FROM = 2000
+#: A sitemap file lists at most this many addresses (sitemaps.org).
+SITEMAP_LIMIT = 50_000
+
+
+def depth(uri: str, directory_urls: bool) -> int:
+    """How many folders deep the page at source `uri` is written (``decisions/x/y/`` → 3)."""
+    return address(uri, directory_urls).count("/")
+
+
+def shell_uri(level: int, directory_urls: bool) -> str:
+    """The source URI of the placeholder page written at folder depth `level`."""
+    for segments in range(1, level + 3):
+        uri = "/".join([FOLDER, *["x"] * (segments - 1)]) + "/page.md"
+        if depth(uri, directory_urls) == level:
+            return uri
+    raise ValueError(f"no placeholder page at depth {level}")
+
+
+def shell_markdown() -> str:
+    # A raw <h1>: the theme then adds none of its own, and the table of contents stays empty.
+    return f"---\ntitle: {TITLE}\n---\n\n<h1>{TITLE}</h1>\n\n{BODY}\n"
+
+
+@dataclass(frozen=True)
+class Shell:
+    """A rendered placeholder page cut into the parts between its title, canonical address and article."""
+
+    parts: tuple[str, ...]
+    slots: tuple[str, ...]  # what goes between parts[i] and parts[i + 1]: "title", "url" or "body"
+
+    @classmethod
+    def cut(cls, output: str, canonical: str | None) -> Shell:
+        articles = _ARTICLE.findall(output)
+        if len(articles) != 1:
+            raise ValueError("主题页面中找不到占位内容：主题模板可能改变了正文的写法")
+        literals = {articles[0]: "body", TITLE: "title"}
+        if canonical:
+            literals[f'href="{html.escape(canonical)}"'] = "url"
+        pattern = "|".join(re.escape(literal) for literal in sorted(literals, key=len, reverse=True))
+        pieces = re.split(f"({pattern})", output)
+        return cls(tuple(pieces[0::2]), tuple(literals[token] for token in pieces[1::2]))
+
+    def fill(self, page: HtmlPage, url: str) -> str:
+        values = {"title": escape(page.title), "body": page.body,
+                  "url": f'href="{html.escape(url)}"'}
+        out = [self.parts[0]]
+        for slot, part in zip(self.slots, self.parts[1:], strict=True):
+            out.append(values[slot])
+            out.append(part)
+        return "".join(out)
+
+
+@dataclass
+class Plan:
+    """The record pages of one build and what writing them needs."""
+
+    pages: Sequence[tuple[str, Deferred]]
+    site_dir: FsPath
+    site_url: str
+    directory_urls: bool
+    shells: dict[int, Shell]
+    allowed: Any = frozenset()
+    today: Any = None
+
+
+def dest(uri: str, directory_urls: bool) -> str:
+    """The file mkdocs would write for the page at source `uri`."""
+    url = address(uri, directory_urls)
+    return f"{url}index.html" if url.endswith("/") or not url else url
+
+
+# The plan of the build in progress, inherited by the forked writers (never pickled).
+_plan: Plan | None = None
+
+
+def _write_range(bounds: tuple[int, int]) -> tuple[list[str], list[Problem]]:
+    from .pii import scan_page
+
+    assert _plan is not None
+    plan, written, leaks = _plan, [], []
+    for uri, deferred in plan.pages[bounds[0]:bounds[1]]:
+        page = deferred()
+        url = address(uri, plan.directory_urls)
+        text = plan.shells[depth(uri, plan.directory_urls)].fill(page, plan.site_url + url)
+        path = dest(uri, plan.directory_urls)
+        target = plan.site_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        written.append(path)
+        leaks.extend(scan_page(text, ".html", path, allowed=plan.allowed, today=plan.today))
+    return written, leaks
+
+
+def write_pages(plan: Plan, *, processes: int | None = None) -> tuple[list[str], list[Problem]]:
+    """Write every record page of `plan`; the paths written and the personal data found on them.
+
+    Two processes (the machine's cores, at most 2 by default) share the pages when there are
+    at least `PARALLEL_FROM`; they are forked, so they read the loaded corpus without copying it.
+    """
+    global _plan
+    count = len(plan.pages)
+    workers = processes if processes is not None else min(2, os.cpu_count() or 1)
+    if workers < 2 or count < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        workers = 1
+    _plan = plan
+    try:
+        step = max(1, min(500, -(-count // (workers * 4))))
+        ranges = [(start, min(count, start + step)) for start in range(0, count, step)]
+        if workers == 1:
+            results = [_write_range(bounds) for bounds in ranges]
+        else:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                results = pool.map(_write_range, ranges, chunksize=1)
+    finally:
+        _plan = None
+    written = [path for paths, _ in results for path in paths]
+    leaks = [leak for _, found in results for leak in found]
+    return written, leaks
+
+
+_URL_BLOCK = re.compile(r"\s*<url>\s*<loc>([^<]*)</loc>.*?</url>", re.S)
+_LASTMOD = re.compile(r"<lastmod>([^<]*)</lastmod>")
+
+
+def rewrite_sitemap(site_dir: FsPath, extra: Sequence[str], *, site_url: str, lastmod: str,
+                    timestamp: int) -> None:
+    """mkdocs' sitemap without the placeholder pages, with the record pages' addresses added.
+
+    Past `SITEMAP_LIMIT` addresses, sitemap.xml becomes an index of sitemap-1.xml, sitemap-2.xml, …
+    """
+    path = site_dir / "sitemap.xml"
+    if not path.is_file():
+        return
+    entries = [(loc, block) for loc, block in ((m.group(1), m.group(0)) for m in _URL_BLOCK.finditer(
+        path.read_text(encoding="utf-8"))) if f"/{FOLDER}/" not in loc and not loc.endswith(f"{FOLDER}/")]
+    blocks = [block for _, block in entries]
+    date = f"\n         <lastmod>{lastmod}</lastmod>" if lastmod else ""
+    blocks.extend(f"\n    <url>\n         <loc>{html.escape(site_url + url)}</loc>{date}\n    </url>"
+                  for url in extra)
+    head = '<?xml version="1.0" encoding="UTF-8"?>\n'
+    namespace = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+    for old in site_dir.glob("sitemap-*.xml*"):
+        old.unlink()
+    if len(blocks) <= SITEMAP_LIMIT:
+        _write_sitemap(path, f"{head}<urlset {namespace}>{''.join(blocks)}\n</urlset>", timestamp)
+        return
+    index = []
+    for number, start in enumerate(range(0, len(blocks), SITEMAP_LIMIT), 1):
+        name = f"sitemap-{number}.xml"
+        _write_sitemap(site_dir / name, f"{head}<urlset {namespace}>{''.join(blocks[start:start + SITEMAP_LIMIT])}"
+                       "\n</urlset>", timestamp)
+        index.append(f"\n    <sitemap>\n         <loc>{html.escape(site_url + name)}</loc>{date}\n    </sitemap>")
+    _write_sitemap(path, f"{head}<sitemapindex {namespace}>{''.join(index)}\n</sitemapindex>", timestamp)
+
+
+def _write_sitemap(path: FsPath, text: str, timestamp: int) -> None:
+    data = text.encode("utf-8")
+    path.write_bytes(data)
+    buffer = io.BytesIO()
+    # As mkdocs writes sitemap.xml.gz: the build time as the gzip time, so builds are reproducible.
+    with gzip.GzipFile(fileobj=buffer, filename=f"{path}.gz", mode="wb", mtime=timestamp) as compressed:
+        compressed.write(data)
+    FsPath(f"{path}.gz").write_bytes(buffer.getvalue())
+
+
+def lastmod_of(site_dir: FsPath) -> str:
+    """The ``<lastmod>`` mkdocs wrote (the build date), or "" when it wrote none."""
+    path = site_dir / "sitemap.xml"
+    found = _LASTMOD.search(path.read_text(encoding="utf-8")) if path.is_file() else None
+    return found.group(1) if found else ""
