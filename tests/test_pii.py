@@ -430,3 +430,41 @@ def test_the_site_built_from_the_sample_data_has_no_personal_data(tmp_path: Path
     assert build_site(REPO, out=out, today=TODAY) == 0
     assert (out / "index.html").is_file()
     assert pii.scan_site(out, today=TODAY) == []
+
+
+# The detectors' patterns are written for speed (the character they need first, then a
+# lookbehind); these are the plain forms they must behave exactly like.
+_PLAIN_PATTERNS = {
+    "_ID": r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])",
+    "_MOBILE": r"(?<![0-9A-Za-z])(?<!\d\.)1[3-9]\d(?:[ -]?\d{4}){2}(?![0-9A-Za-z])(?!\.\d)(?!\s*(?:元|万|亿|号))",
+    "_CARD": r"(?<![0-9A-Za-z])(?:\d{16,19}|\d{4}(?:[ -]\d{4}){3}(?:[ -]\d{1,3})?(?![ -]\d))(?![0-9A-Za-z])",
+    "_ADDRESS": r"(?<=[省市区县镇乡村])[\u4e00-\u9fff]{1,10}?(?:路|街|巷|道|村|屯|寨|小区|社区|组)"
+                r"\s?(?:\d{1,5}|[一二三四五六七八九十百零〇]{1,4})\s?(?:号|栋|幢|座|室|组|队)"
+                r"(?:\s?\d{1,5}\s?(?:号|栋|幢|座|单元|室|楼|层))*",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_PLAIN_PATTERNS))
+def test_each_fast_pattern_finds_exactly_what_its_plain_form_finds(name: str):
+    import re
+
+    fast, plain = getattr(pii, name), re.compile(_PLAIN_PATTERNS[name])
+    rng = random.Random(name)
+    digits = "0123456789" * 12 + "1" * 20 + "38" * 10 + " -.Xxa元号"
+    words = "0123456789013813800 -.Xx a某镇村路号室元万#\n省鹿鸣12组栋单元楼层"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+             for alphabet in (digits, words) for _ in range(3000)]
+    texts += [synthetic_id(), "a" + synthetic_id(), "13800138000", "138 0013 8000", "1.13800138000",
+              "6" + "0" * 15 + "1", "6222 0000 0000 0000 123", "吉田镇鹿鸣路12号", "X镇鹿鸣路12号"]
+    texts += [text + text[::-1] for text in texts[:500]]
+    matches = 0
+    for text in texts:
+        found = [(m.start(), m.end()) for m in fast.finditer(text)]
+        assert found == [(m.start(), m.end()) for m in plain.finditer(text)], text
+        matches += len(found)
+    assert matches >= 10  # the texts exercise the pattern, not only its absence
+
+
+def test_full_width_digits_are_read_as_digits_even_next_to_half_width_ones():
+    text = "当事人身份证号" + synthetic_id().translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    assert [f.kind for f in pii.find(text)] == ["id-number"]
