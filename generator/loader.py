@@ -186,11 +186,13 @@ def _problem_at(code: str, message: str, display: str, mark: Any) -> Problem:
 
 def _parse(raw: bytes, display: str) -> Loaded:
     problems: list[Problem] = []
-    stack: list[list] = []  # [container, pending_key, {key: line}]
+    stack: list[list] = []  # [container, pending_key, {key: its start mark}]
     root: Any = None
     documents = 0
+    parser = _Loader(raw)
+    next_event = parser.get_event  # what yaml.parse wraps, minus a generator and check_event per event
     try:
-        for event in yaml.parse(raw, Loader=_Loader):
+        while (event := next_event()) is not None:
             cls = event.__class__
             if cls is ScalarEvent:
                 value: Any = event.value
@@ -244,11 +246,11 @@ def _parse(raw: bytes, display: str) -> Loaded:
                         if value in container:
                             problems.append(_problem_at(
                                 "yaml-duplicate-key",
-                                f"字段“{value}”重复（第一次出现在第 {frame[2][value]} 行）。"
+                                f"字段“{value}”重复（第一次出现在第 {frame[2][value].line + 1} 行）。"
                                 "后面的值会悄悄覆盖前面的值，请删除或合并其中一个。",
                                 display, event.start_mark))
                         frame[1] = value
-                        frame[2][value] = event.start_mark.line + 1
+                        frame[2][value] = event.start_mark
                         continue
                     if frame[1] not in container:
                         container[frame[1]] = value
@@ -270,6 +272,8 @@ def _parse(raw: bytes, display: str) -> Loaded:
             mark.line + 1 if mark else 1, mark.column + 1 if mark else 1)])
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml reader errors carry no mark
         return Loaded(None, problems + [Problem("yaml-syntax", f"YAML 语法错误：{exc}", display, 1, 1)])
+    finally:
+        parser.dispose()
 
     if documents == 0 or root is None:
         problems.append(Problem("yaml-empty", "文件是空的：没有任何内容。", display, 1, 1))
