@@ -8,8 +8,10 @@ Simulates the CI matrix of docs/province.md:
 2. each county is built (``portal build``) and described (``portal province shard``) in its own
    process, ``--jobs`` at a time, as matrix jobs would be;
 3. ``portal province join`` puts the shards together;
-4. one cross-county query (a decision title from the last county, asked of every county) and one
-   routed query (a 文书号 of the last county) are run with `ProvinceReader` on a cold cache.
+4. four queries are run with `ProvinceReader`, each on a cold cache: a company of the last county
+   (the routing index sends it to that county alone), a title every county holds (asked of every
+   county), a 文书号 of the last county (routed by its 机关代字) and a credit-code prefix (an
+   identifier: asked of every county).
 
 Prints each figure, then one JSON line. Times are wall seconds measured from outside each process.
 """
@@ -82,15 +84,16 @@ def simulate(counties: int, scale: str, jobs: int, work: Path) -> dict:
     province = json.loads((out / "province.json").read_text("utf-8"))
 
     last = region(counties - 1)
-    records = json.loads((out / last / "search" / "d" / "0.json").read_text("utf-8"))
-    decisions = [r for r in records if r["k"] == "d"] or [
-        r for path in sorted((out / last / "search" / "d").glob("*.json"))
-        for r in json.loads(path.read_text("utf-8")) if r["k"] == "d"]
-    title, doc_no = decisions[0]["t"], decisions[0]["s"][0]
-    fan = ProvinceReader.at(out).search(title)
-    routed = ProvinceReader.at(out).search(doc_no)
-    assert any(d["t"] == title for d in fan.docs), title
-    assert any(d["t"] == title for d in routed.docs), doc_no
+    county = province["shards"][-1]["county"]
+    decisions = [r for path in sorted((out / last / "search" / "d").glob("*.json"), key=lambda p: int(p.stem))
+                 for r in json.loads(path.read_text("utf-8")) if r["k"] == "d" and "已撤回" not in r["t"]]
+    own = next(r for r in decisions if r["t"].startswith(county))
+    shared = next(r for r in decisions if "某某" in r["t"])
+    queries = {"company": own["t"], "shared": shared["t"], "doc_no": own["s"][0], "credit": "91441825"}
+    results = {name: ProvinceReader.at(out).search(query) for name, query in queries.items()}
+    assert any(d["t"] == own["t"] for d in results["company"].docs), own
+    assert any(d["t"] == own["t"] for d in results["doc_no"].docs), own
+    assert all(group.docs for group in results["shared"].groups), shared
     sizes = [s["bytes"] for s in province["shards"]]
     own = sum(p.stat().st_size for p in out.rglob("*") if p.is_file()
               and p.relative_to(out).parts[0] not in {s["id"] for s in province["shards"]})
@@ -101,8 +104,9 @@ def simulate(counties: int, scale: str, jobs: int, work: Path) -> dict:
         "matrix_wall_s": round(matrix_s, 2), "join_s": round(join_s, 2),
         "shard_mb": [round(b / 2**20, 1) for b in sizes], "total_mb": round((sum(sizes) + own) / 2**20, 1),
         "province_own_kb": round(own / 1024, 1), "files": sum(s["files"] for s in province["shards"]),
-        "fanout_query": title, "fanout_shards": len(fan.asked), "fanout_kb": round(fan.bytes / 1024, 1),
-        "routed_query": doc_no, "routed_shards": len(routed.asked), "routed_kb": round(routed.bytes / 1024, 1),
+        "queries": {name: {"query": queries[name], "shards_asked": len(result.asked),
+                           "counties_found": len(result.groups), "kb": round(result.bytes / 1024, 1)}
+                    for name, result in results.items()},
     }
 
 
@@ -124,8 +128,11 @@ def main() -> None:
     f = figures
     print(f"合成数据 {f['synth_s']} 秒；矩阵（全部分片）{f['matrix_wall_s']} 秒；合成省级网站 {f['join_s']} 秒")
     print(f"省级网站共 {f['total_mb']} MB、{f['files']} 个分片文件；省级自有文件 {f['province_own_kb']} KB")
-    print(f"跨县查询“{f['fanout_query']}”：问 {f['fanout_shards']} 个分片，下载 {f['fanout_kb']} KB")
-    print(f"按文书号查询“{f['routed_query']}”：问 {f['routed_shards']} 个分片，下载 {f['routed_kb']} KB")
+    for name, label in (("company", "一县的企业名称"), ("shared", "各县都有的标题"), ("doc_no", "文书号"),
+                        ("credit", "信用代码开头")):
+        q = f["queries"][name]
+        print(f"查询{label}“{q['query']}”：问 {q['shards_asked']} 个分片，{q['counties_found']} 个县有结果，"
+              f"下载 {q['kb']} KB")
     if args.work is None:
         shutil.rmtree(work)
     print(json.dumps(figures, ensure_ascii=False))

@@ -13,9 +13,17 @@ manifest and the identifier prefixes that route a query to it) and ``province.js
 renders a shard page: it checks each shard against its ``shard.json`` and links (or copies) its
 files. A missing or broken shard stops the join, by name, before anything is written.
 
+The join also writes a *routing index* (``search/route/``): every text key (character bigram,
+word) of every shard's search index, with the shards holding it, in the same sharded format as a
+county's index (its "records" are the shards). A Chinese query first reads the few routing shards
+of its keys and then asks only the counties holding all of them; a query no county can answer
+costs no county a byte. It is built from the shards' index files, never from their records.
+
 `ProvinceReader` answers a query across the shards as assets/province-search.js does, counting the
-bytes read: a query that starts with a shard's 机关代字 or region code goes to that shard only;
-any other asks every shard and shows each county's results apart.
+bytes read: a query that starts with a shard's 机关代字 or region code goes to that shard only; a
+Chinese query goes to the shards the routing index names; any other (a credit code, a word in
+Latin letters or digits, which a shard's identifier index may hold) asks every shard. Each
+county's results are shown apart.
 """
 
 from __future__ import annotations
@@ -45,6 +53,10 @@ PROVINCE_FILE = "province.json"
 #: The province's search entry: each shard's search manifest and routing prefixes.
 SEARCH_FILE = "search/province.json"
 SCRIPT = "assets/province-search.js"
+#: The routing index: text key → shards holding it (search_index's format; its records are shards).
+ROUTE = "search/route/"
+#: Routing index files are cut at about this many bytes of JSON.
+ROUTE_SHARD = 16 * 1024
 #: A shard id is its path under the province: lower-case letters, digits and hyphens.
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 #: What the index page counts, in this order (search_index.KINDS names them).
@@ -198,7 +210,9 @@ def join(sites: list[Path], out: Path, base_url: str) -> Joined:
         for site, shard in shards:
             shutil.copytree(site, temporary / shard["id"], copy_function=_link)
         listing = [shard for _, shard in shards]
-        for path, text in province_files(listing, base_url, first=sites[0]).items():
+        files = province_files(listing, base_url, first=sites[0])
+        files.update({ROUTE + path: text for path, text in route_index([site for site, _ in shards]).items()})
+        for path, text in files.items():
             target = temporary / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, "utf-8")
@@ -236,11 +250,53 @@ def _environment() -> Environment:
                        keep_trailing_newline=True)
 
 
+def route_index(sites: list[Path]) -> dict[str, str]:
+    """The routing index of the shards at `sites` (in this order): file under ``search/route/`` → JSON."""
+    postings: dict[str, list[int]] = {}
+    for number, site in enumerate(sites):
+        manifest = json.loads((site / "search" / "manifest.json").read_text("utf-8"))
+        for _, name in manifest["text"]:
+            for key, _ in json.loads((site / "search" / name).read_text("utf-8")):
+                postings.setdefault(key, []).append(number)
+    files: dict[str, str] = {}
+    shards: list[list[str]] = []
+    entries: list[str] = []
+    size = 0
+
+    def cut() -> None:
+        nonlocal entries, size
+        content = "[" + ",".join(entries) + "]"
+        name = f"t-{hashlib.sha256(content.encode()).hexdigest()[:12]}.json"
+        files[name] = content
+        shards.append([first if shards else "", name])
+        entries, size = [], 0
+
+    first = ""
+    for key in sorted(postings, key=search_index.sort_key):
+        if not entries:
+            first = key  # a shard's whole first key is a separator: it sorts after the previous shard's keys
+        numbers = postings[key]
+        deltas = ",".join(str(b - a) for a, b in zip([0, *numbers], numbers, strict=False))
+        entries.append(f"[{json.dumps(key, ensure_ascii=False)},[{deltas}]]")
+        size += len(entries[-1].encode()) + 1
+        if size >= ROUTE_SHARD:
+            cut()
+    if entries or not shards:
+        cut()
+    files["i-0.json"] = "[]"  # identifiers are routed by prefix (province.json), not here
+    files["manifest.json"] = json.dumps(
+        {"version": search_index.VERSION, "docs": len(sites), "chunk": search_index.CHUNK,
+         "page": search_index.PAGE, "text": shards, "ids": [["", "i-0.json"]], "common": {}},
+        ensure_ascii=False, separators=(",", ":"))
+    return files
+
+
 def province_files(shards: list[dict[str, Any]], base_url: str, first: Path) -> dict[str, str]:
     """The province's own files: index and search pages, search entry, scripts, province.json."""
     env = _environment()
     search = {
         "version": FORMAT, "index_version": search_index.VERSION, "page": search_index.PAGE,
+        "route": f"{ROUTE.removeprefix('search/')}manifest.json",
         "shards": [{"id": s["id"], "name": s["name"], "county": s["county"], "path": f"{s['id']}/",
                     "manifest": f"{s['id']}/search/manifest.json", "sha256": s["search_manifest_sha256"],
                     "docs": sum(s["counts"].values()), "routes": s["routes"]} for s in shards],
@@ -294,6 +350,8 @@ class ProvinceReader:
         self._fetch = fetch
         self._province: dict[str, Any] | None = None
         self._readers: dict[str, search_index.Reader] = {}
+        self._router: search_index.Reader | None = None
+        self._router_base = ""
         self.fetched: dict[str, int] = {}
 
     @classmethod
@@ -315,17 +373,42 @@ class ProvinceReader:
         return self._readers[shard["id"]]
 
     def route(self, query: str) -> list[dict[str, Any]]:
-        """The shards whose 机关代字 or region code starts the query; none: every shard."""
+        """The shards that may answer `query` (see the module's docstring), in the province's order."""
         key = search_index.normalize_id(query)
         shards = self.province["shards"]
         routed = [s for s in shards if key and any(key.startswith(route) for route in s["routes"])]
-        return routed or shards
+        if routed:
+            return routed
+        pieces = search_index.runs(query)
+        if not pieces or not all(chinese for chinese, _ in pieces) or "route" not in self.province:
+            return shards
+        found = self._routed(pieces)
+        # A query that is the start of a 机关代字 may find 文书号 by prefix: those shards are asked too.
+        found |= {n for n, s in enumerate(shards) if any(route.startswith(key) for route in s["routes"])}
+        return [shards[n] for n in sorted(found)]
+
+    def _routed(self, pieces: list[tuple[bool, str]]) -> set[int]:
+        """The shards holding every text key of the query, by the routing index."""
+        if self._router is None:
+            base = SEARCH_FILE.rsplit("/", 1)[0] + "/" + self.province["route"].rsplit("/", 1)[0] + "/"
+            self._router = search_index.Reader(lambda path: self._fetch(base + path))
+            self._router_base = base
+        keys = [run[i:i + 2] for _, run in pieces for i in range(len(run) - 1)]
+        if keys:
+            lists = [set(self._router.lookup("text", key)) for key in dict.fromkeys(keys)]
+        else:  # single characters: every key starting with one
+            lists = [{n for _, numbers in self._router.prefixed("text", run, shards=search_index.TEXT_SHARDS)[0]
+                      for n in numbers} for _, run in pieces]
+        return set.intersection(*lists)
 
     def search(self, query: str, limit: int = search_index.PAGE) -> ProvinceResult:
         self.fetched = {}
         province = self.province
         asked = self.route(query)
         groups = []
+        if self._router is not None:
+            self.fetched.update({self._router_base + path: size for path, size in self._router.fetched.items()})
+            self._router.fetched = {}
         for shard in asked:
             result = self._reader(shard).search(query, limit)
             self.fetched.update({f"{shard['path']}search/{path}": size for path, size in result.fetched.items()})

@@ -145,13 +145,24 @@ def test_a_record_of_each_county_is_found_through_the_province_search(province: 
     county = json.loads((shards[shard_id] / "shard.json").read_text("utf-8"))["county"]
     record = [r for r in decisions(shards[shard_id]) if r["t"].startswith(county)][-1]  # a company of that county
     result = ProvinceReader.at(province).search(record["t"])
-    assert result.asked == list(IDS) and not result.routed
+    # Only that county holds the county's name: the routing index sends the query there alone.
+    assert (result.asked, result.routed) == ([shard_id], True)
     assert [group.shard for group in result.groups] == [shard_id]
     found = [doc for doc in result.docs if doc["s"][0] == record["s"][0]]
     assert len(found) == 1 and found[0]["u"] == f"{shard_id}/{record['u']}"
     assert (province / found[0]["u"] / "index.html").is_file()
     assert result.fetched["search/province.json"] > 0
-    assert {path.split("/")[0] for path in result.fetched} >= {"search", *IDS}
+    assert {path.split("/")[0] for path in result.fetched} == {"search", shard_id}
+    assert any(path.startswith("search/route/t-") for path in result.fetched)
+
+
+def test_a_title_every_county_holds_asks_every_county_and_shows_each_apart(province: Path):
+    result = ProvinceReader.at(province).search("林木采伐许可决定")
+    assert (result.asked, result.routed) == (list(IDS), False)
+    assert [group.shard for group in result.groups] == list(IDS)
+    for group in result.groups:
+        assert group.docs and all(doc["u"].startswith(f"{group.shard}/") for doc in group.docs)
+        assert all("林木采伐许可决定" in doc["t"] for doc in group.docs)
 
 
 def test_a_doc_number_goes_to_its_own_county_only(province: Path, shards: dict[str, Path]):
@@ -159,11 +170,34 @@ def test_a_doc_number_goes_to_its_own_county_only(province: Path, shards: dict[s
     doc_no = record["s"][0]
     assert doc_no.startswith("青岭")
     routed = ProvinceReader.at(province).search(doc_no)
-    fanned = ProvinceReader.at(province).search(record["t"])
+    fanned = ProvinceReader.at(province).search("林木采伐许可决定")
     assert (routed.asked, routed.routed) == (["490002"], True)
     assert [doc["t"] for doc in routed.docs] == [record["t"]]
     assert routed.bytes < fanned.bytes
     assert not any(path.startswith(("441825/", "490001/")) for path in routed.fetched)
+
+
+def test_words_no_county_holds_cost_no_county_a_byte(province: Path):
+    result = ProvinceReader.at(province).search("海底捞月")
+    assert (result.asked, result.groups) == ([], [])
+    assert {path.split("/")[0] for path in result.fetched} == {"search"}
+    assert 1 <= sum(1 for path in result.fetched if path.startswith("search/route/t-")) <= 3  # 海底, 底捞, 捞月
+
+
+def test_a_credit_code_or_latin_word_asks_every_county(province: Path, shards: dict[str, Path]):
+    # Identifiers are in each county's identifier index, which the routing index does not cover.
+    assert ProvinceReader.at(province).search("91441825").asked == list(IDS)
+    assert ProvinceReader.at(province).search("SCJG").asked == list(IDS)
+
+
+def test_the_routing_index_names_the_shards_holding_each_key(province: Path):
+    from generator.search_index import Reader
+
+    router = Reader(lambda path: (province / "search" / "route" / path).read_text("utf-8"))
+    assert router.manifest["docs"] == 3
+    assert router.lookup("text", "青溪") == [1] and router.lookup("text", "青岭") == [2]
+    assert router.lookup("text", "采伐") == [0, 1, 2]
+    assert router.lookup("text", "海底") == []
 
 
 def join(cli, sites: list[Path], out: Path, base: str = BASE) -> tuple[int, str, str]:
@@ -261,6 +295,7 @@ def test_the_simulation_prints_every_figure(tmp_path: Path):
     assert done.returncode == 0, done.stdout + done.stderr
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     assert figures["counties"] == 2 and len(figures["shard_build_s"]) == 2
-    assert figures["fanout_shards"] == 2 and figures["routed_shards"] == 1
-    assert figures["routed_kb"] < figures["fanout_kb"]
-    assert "跨县查询" in done.stdout
+    queries = figures["queries"]
+    assert [queries[name]["shards_asked"] for name in ("company", "shared", "doc_no", "credit")] == [1, 2, 1, 2]
+    assert queries["doc_no"]["kb"] < queries["shared"]["kb"]
+    assert "查询文书号" in done.stdout

@@ -2,9 +2,11 @@
  *
  * search/province.json (generator/province.py) lists each county's shard: its path, its search
  * manifest (with the SHA-256 the join checked) and the identifier prefixes (机关代字, region
- * code) that belong to it. A query that starts with one of those prefixes asks that county only;
- * any other asks every county at once and shows each county's first results under its name,
- * with a link to the county's own search page for the rest. Each county's index is read by the
+ * code) that belong to it. A query that starts with one of those prefixes asks that county only.
+ * A Chinese query first reads the routing index (search/route/: each text key with the counties
+ * holding it) and asks only the counties holding all its keys, none if no county does. Any other
+ * query (a credit code, Latin letters or digits) asks every county. Each county's first results
+ * are shown under its name, with a link to the county's own search page for the rest. Each county's index is read by the
  * county's own code: assets/search.js, loaded just before this script with `module` defined, so
  * that it hands over its `Index` instead of running a page of its own. Every text from an index
  * is put on the page as text, never as HTML; nothing is loaded from another origin.
@@ -63,12 +65,37 @@
       return indexes[shard.id];
     }
 
-    function route(p, query) {
+    var router = null;
+
+    /* The counties that may answer `query`, as generator/province.py's ProvinceReader.route. */
+    async function route(p, query) {
       var key = api.normalizeId(query);
       var routed = p.shards.filter(function (shard) {
         return key && shard.routes.some(function (prefix) { return key.indexOf(prefix) === 0; });
       });
-      return routed.length ? routed : p.shards;
+      if (routed.length) {
+        return routed;
+      }
+      var pieces = api.runs(query);
+      if (!pieces.length || !pieces.every(function (r) { return r[0]; }) || !p.route) {
+        return p.shards;
+      }
+      if (!router) {
+        var routeUrl = new URL(p.route, entry);
+        router = new api.Index(function (path) {
+          // Routing files are named by their content, but for the manifest, which changes with each join.
+          return fetchText(new URL(path, routeUrl), path === "manifest.json");
+        });
+      }
+      var matched = await router.query(query);
+      var found = new Set(matched.candidates.map(function (c) { return c[0]; }));
+      p.shards.forEach(function (shard, n) {
+        // The start of a 机关代字 may find 文书号 by prefix: that county is asked too.
+        if (shard.routes.some(function (prefix) { return prefix.indexOf(key) === 0; })) {
+          found.add(n);
+        }
+      });
+      return p.shards.filter(function (shard, n) { return found.has(n); });
     }
 
     async function ask(shard, query, limit) {
@@ -151,7 +178,15 @@
         }
         return;
       }
-      var asked = route(p, query);
+      var asked;
+      try {
+        asked = await route(p, query);
+      } catch (error) {
+        asked = p.shards;  // without the routing index, every county is asked
+      }
+      if (mine !== run) {
+        return;
+      }
       var outcomes = await Promise.allSettled(asked.map(function (shard) { return ask(shard, query, p.page); }));
       if (mine !== run) {
         return;
@@ -169,9 +204,14 @@
         }
         results.appendChild(group(shard, outcome, query));
       });
-      var scope = asked.length < p.shards.length
-        ? "按文书号或编码的前缀只查询了" + asked.map(function (s) { return s.county || s.name; }).join("、") + "，"
-        : "查询了全部 " + p.shards.length + " 个县（区），";
+      var names = asked.map(function (s) { return s.county || s.name; }).join("、");
+      var key = api.normalizeId(query);
+      var byPrefix = asked.some(function (shard) {
+        return shard.routes.some(function (prefix) { return key.indexOf(prefix) === 0; });
+      });
+      var scope = asked.length === p.shards.length ? "查询了全部 " + p.shards.length + " 个县（区），"
+        : byPrefix ? "按文书号或编码的前缀只查询了" + names + "，"
+          : asked.length ? "只查询了含有这些字词的" + names + "，" : "各县（区）都没有这些字词，";
       status.textContent = total
         ? scope + "在 " + counties + " 个县（区）找到 " + total + " 条结果。"
         : scope + "没有找到与“" + query + "”相符的结果。";

@@ -78,7 +78,7 @@ def test_the_province_search_finds_a_decision_of_the_second_county(visit, provin
     page.goto(server + "search/")
     page.fill("#province-search-q", record["t"])
     page.press("#province-search-q", "Enter")
-    expect(page.locator("[data-search-status]")).to_contain_text("查询了全部 2 个县", timeout=15_000)
+    expect(page.locator("[data-search-status]")).to_contain_text("只查询了含有这些字词的青溪县", timeout=15_000)
     expect(page.locator("[data-search-status]")).to_contain_text("找到")
     section = page.locator(f'section[data-shard="{IDS[1]}"]')
     expect(section.locator("h2")).to_contain_text("青溪县")
@@ -89,9 +89,33 @@ def test_the_province_search_finds_a_decision_of_the_second_county(visit, provin
     page.wait_for_url(f"{server}{IDS[1]}/{record['u']}")
     assert record["s"][0] in page.locator("body").inner_text()
     assert all(urlsplit(url).netloc == urlsplit(server).netloc for url in requests)
-    # Both counties' indexes were read with the same script, each from its own folder.
-    assert any(f"/{IDS[0]}/search/manifest.json" in url for url in requests)
+    # The routing index was read, and only the second county's index after it.
+    assert any("/search/route/manifest.json" in url for url in requests)
     assert any(f"/{IDS[1]}/search/manifest.json" in url for url in requests)
+    assert not any(f"/{IDS[0]}/search/" in url for url in requests)
+
+
+def test_a_title_both_counties_hold_is_shown_for_each_county(visit):
+    from playwright.sync_api import expect
+
+    page, server, requests = visit
+    page.goto(server + "search/?q=林木采伐许可决定")
+    expect(page.locator("[data-search-status]")).to_contain_text("查询了全部 2 个县", timeout=15_000)
+    for shard in IDS:
+        links = page.locator(f'section[data-shard="{shard}"] li a')
+        expect(links.first).to_contain_text("林木采伐许可决定")
+        assert all(urlsplit(href).path.startswith(f"/{shard}/")
+                   for href in (a.get_attribute("href") for a in links.all()))
+    assert page.locator("section h2").all_inner_texts()[0].startswith("连山壮族瑶族自治县（")
+
+
+def test_words_no_county_holds_ask_no_county(visit):
+    from playwright.sync_api import expect
+
+    page, server, requests = visit
+    page.goto(server + "search/?q=海底捞月")
+    expect(page.locator("[data-search-status]")).to_contain_text("各县（区）都没有这些字词", timeout=15_000)
+    assert not any(f"/{shard}/search/" in url for shard in IDS for url in requests)
 
 
 def test_a_doc_number_asks_only_its_own_county(visit, province: Path):
