@@ -29,6 +29,7 @@ county's results are shown apart.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import re
@@ -212,6 +213,8 @@ def join(sites: list[Path], out: Path, base_url: str) -> Joined:
         listing = [shard for _, shard in shards]
         files = province_files(listing, base_url, first=sites[0])
         files.update({ROUTE + path: text for path, text in route_index([site for site, _ in shards]).items()})
+        files["sitemap.xml"] = sitemap_index([f"{base_url}{shard['id']}/sitemap.xml" for site, shard in shards
+                                              if (site / "sitemap.xml").is_file()])
         for path, text in files.items():
             target = temporary / path
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -248,6 +251,13 @@ def _replace(new: Path, out: Path) -> None:
 def _environment() -> Environment:
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                        keep_trailing_newline=True)
+
+
+def sitemap_index(locations: list[str]) -> str:
+    """A sitemap index of the shards' own sitemaps: search engines find every county from the root."""
+    entries = "".join(f"  <sitemap><loc>{html.escape(url)}</loc></sitemap>\n" for url in locations)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</sitemapindex>\n')
 
 
 def route_index(sites: list[Path]) -> dict[str, str]:

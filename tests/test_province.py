@@ -135,6 +135,8 @@ def test_the_index_page_lists_every_county_with_working_links(province: Path, sh
 def test_the_shards_are_joined_as_built(province: Path, shards: dict[str, Path]):
     for shard_id, site in shards.items():
         assert digest(province / shard_id) == digest(site)
+    assert re.findall(r"<loc>([^<]+)</loc>", (province / "sitemap.xml").read_text("utf-8")) == [
+        f"{BASE}{shard_id}/sitemap.xml" for shard_id in IDS]
     search = json.loads((province / "search" / "province.json").read_text("utf-8"))
     assert [s["manifest"] for s in search["shards"]] == [f"{i}/search/manifest.json" for i in IDS]
 
