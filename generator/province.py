@@ -28,6 +28,7 @@ county's results are shown apart.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import html
 import json
@@ -57,7 +58,7 @@ SCRIPT = "assets/province-search.js"
 #: The routing index: text key → shards holding it (search_index's format; its records are shards).
 ROUTE = "search/route/"
 #: Routing index files are cut at about this many bytes of JSON.
-ROUTE_SHARD = 16 * 1024
+ROUTE_SHARD = 8 * 1024
 #: A shard id is its path under the province: lower-case letters, digits and hyphens.
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 #: What the index page counts, in this order (search_index.KINDS names them).
@@ -405,7 +406,16 @@ class ProvinceReader:
             self._router_base = base
         keys = [run[i:i + 2] for _, run in pieces for i in range(len(run) - 1)]
         if keys:
-            lists = [set(self._router.lookup("text", key)) for key in dict.fromkeys(keys)]
+            # As a county's search does (assets/search.js): keys from at most TEXT_SHARDS routing
+            # shards, so a long title costs a few files; the counties asked may be a few too many.
+            firsts = [search_index.sort_key(first) for first, _ in self._router.manifest["text"]]
+            chosen, shards = [], set()
+            for key in dict.fromkeys(keys):
+                shard = bisect.bisect_right(firsts, search_index.sort_key(key)) - 1
+                if shard in shards or len(shards) < search_index.TEXT_SHARDS:
+                    shards.add(shard)
+                    chosen.append(key)
+            lists = [set(self._router.lookup("text", key)) for key in chosen]
         else:  # single characters: every key starting with one
             lists = [{n for _, numbers in self._router.prefixed("text", run, shards=search_index.TEXT_SHARDS)[0]
                       for n in numbers} for _, run in pieces]
