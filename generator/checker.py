@@ -1,52 +1,305 @@
 """The validation pipeline: discover → load → schema → cross-record rules → locate → sort.
 
 Every stage returns problems as values; nothing here prints or exits (cli.py does).
+
+The per-file stage (load, source rules, types, schema) is most of the time: it runs in a
+process pool when there are many files (both cores of a CI runner halve a county's ~50,000
+files), and its results are cached by content (cache.py). Either way the problems and the
+corpus are the same, in the same order, as checking every file in turn.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime
+import gc
+import hashlib
+import multiprocessing
+import os
+import pickle
+import time
 import traceback
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path as FsPath
-from collections.abc import Iterable
+from typing import Any
 
-from . import loader
+from . import cache, loader, pii
 from .corpus import Corpus, Document
-from .layout import discover
+from .layout import Placement, discover
 from .problems import Problem, sort_problems
 from .rules import RULES, SOURCE_RULES, personal_data
-from .schemas import SchemaSet, coerce, iter_schema_problems
+from .schemas import SCHEMA_DIR, SchemaSet, coerce, iter_schema_problems
 
 
 class InternalError(Exception):
     """A bug in the portal itself (never bad data): the CLI exits 2 and asks for a report."""
 
 
-@dataclass
 class Result:
-    corpus: Corpus
-    problems: list[Problem]
+    """Every problem found, and the corpus they were found in. When the whole result came from
+    the cache the corpus is loaded only if asked for (``portal build`` asks, ``validate`` does not)."""
+
+    def __init__(self, corpus: Corpus | Callable[[], Corpus], problems: list[Problem]):
+        self._corpus = corpus
+        self.problems = problems
+
+    @property
+    def corpus(self) -> Corpus:
+        if not isinstance(self._corpus, Corpus):
+            with _gc_paused():
+                self._corpus = self._corpus()
+        return self._corpus
 
 
-def load_corpus(root: FsPath, schemas: SchemaSet | None = None) -> tuple[Corpus, list[Problem]]:
-    """Load and schema-check every data file under `root`."""
-    schemas = schemas or SchemaSet()
-    placements, problems = discover(root)
+#: Below this many files to check, starting a process pool costs more than it saves.
+PARALLEL_MIN = 2000
+
+#: What the per-file stage produces for one file: its problems; (data, tracked, valid) when it
+#: loaded; and, as an ordinal, the day from which the result may change (pii.first_unborn).
+Payload = tuple[list[Problem], Any, "int | None"]
+
+
+def check_file(raw: bytes, placement: Placement, schemas: SchemaSet, today: datetime.date) -> Payload:
+    """The per-file stage on one file's bytes: load, source rules, types, schema."""
+    loaded = loader.load_bytes(raw, placement.rel)
+    problems = loaded.problems
+    expires = None
+    if len(raw) <= loader.MAX_BYTES:
+        for rule in SOURCE_RULES.values():
+            problems.extend(rule.check_source(raw, placement))
+        unborn = pii.first_unborn(raw.decode("utf-8", errors="replace"), today=today)
+        expires = unborn.toordinal() if unborn is not None else None
+    if loaded.data is None:
+        return problems, None, expires
+    tracked: list = []
+    data = coerce(loaded.data, schemas.shape(placement.kind), (), tracked)
+    schema_problems = list(iter_schema_problems(schemas, placement.kind, data, placement.rel))
+    problems.extend(schema_problems)
+    return problems, (data, tracked, not schema_problems), expires
+
+
+#: One checked file: (path, signature before reading, SHA-256 of its bytes, payload). The
+#: signature and hash are None when the file was not read whole (unreadable, too large).
+Checked = tuple[str, "cache.Signature | None", "str | None", Payload]
+
+
+class _Stage:
+    """The per-file stage over a whole project, with its cache and, for many files, a pool."""
+
+    def __init__(self, root: FsPath, schemas: SchemaSet | None, store: cache.Cache | None):
+        self.root = root
+        self._schemas = schemas
+        self.store = store
+        self.today = datetime.date.today()
+        self.started_ns = time.time_ns()
+        #: the SHA-256 of every file read whole or vouched for by the index, this run
+        self.digests: dict[str, str] = {}
+
+    @property
+    def schemas(self) -> SchemaSet:
+        if self._schemas is None:
+            self._schemas = SchemaSet()
+        return self._schemas
+
+    def signature(self, rel: str) -> cache.Signature | None:
+        try:
+            return cache.signature(os.stat(self.root / rel))
+        except OSError:
+            return None
+
+    def known_digests(self, placements: list[Placement]) -> dict[str, str]:
+        """Every file's hash: as the cache's index vouches for it, else read and hashed here
+        when only a few are unknown (many unknown files are hashed by the workers instead)."""
+        if self.store is None:
+            return {}
+        known: dict[str, str] = {}
+        unknown: list[tuple[str, cache.Signature]] = []
+        for placement in placements:
+            sig = self.signature(placement.rel)
+            digest = self.store.known_digest(placement.rel, sig) if sig is not None else None
+            if digest is not None:
+                known[placement.rel] = digest
+            elif sig is not None and sig[0] <= loader.MAX_BYTES:
+                unknown.append((placement.rel, sig))
+        if len(unknown) < PARALLEL_MIN:
+            for rel, sig in unknown:
+                try:
+                    digest = hashlib.sha256((self.root / rel).read_bytes()).hexdigest()
+                except OSError:
+                    continue
+                known[rel] = digest
+                self.store.record(rel, sig, digest, self.trusted(sig))
+        return known
+
+    def trusted(self, sig: cache.Signature) -> bool:
+        # like Git's "racily clean" entries: a file changed within the timestamp granularity
+        # of this run could keep its signature, so only an older one may vouch for the hash
+        return max(sig[1], sig[2]) < self.started_ns - cache.RACY_NS
+
+    def _usable(self, payload: Payload | None) -> bool:
+        return payload is not None and (payload[2] is None or self.today.toordinal() < payload[2])
+
+    def cached(self, rel: str, digest: str | None) -> Payload | None:
+        if self.store is None or digest is None:
+            return None
+        payload = self.store.payload(rel, digest)
+        return payload if self._usable(payload) else None
+
+    def check(self, placement: Placement) -> tuple[Checked, bool]:
+        """Check one file, or find it in the cache by its content: (checked, computed)."""
+        rel = placement.rel
+        path = self.root / rel
+        sig = self.signature(rel)
+        raw = None
+        if sig is not None and sig[0] <= loader.MAX_BYTES:
+            try:
+                with open(path, "rb") as fh:
+                    raw = fh.read(loader.MAX_BYTES + 1)
+            except OSError:
+                raw = None
+        if raw is None or len(raw) > loader.MAX_BYTES:
+            loaded = loader.load_file(path, rel)  # says why, in the loader's words
+            return (rel, None, None, (loaded.problems, None, None)), True
+        digest = hashlib.sha256(raw).hexdigest()
+        payload = self.cached(rel, digest)
+        if payload is not None:
+            return (rel, sig, digest, payload), False
+        return (rel, sig, digest, check_file(raw, placement, self.schemas, self.today)), True
+
+    def record(self, checked: Checked, computed: bool) -> None:
+        rel, sig, digest, payload = checked
+        if digest is not None:
+            self.digests[rel] = digest
+        if self.store is None or sig is None or digest is None:
+            return
+        self.store.record(rel, sig, digest, self.trusted(sig))
+        if computed:
+            self.store.store(rel, digest, payload)
+
+    def run(self, placements: list[Placement], known: dict[str, str]) -> dict[str, Payload]:
+        """Every placement's payload: from the cache where the index vouches for the file's
+        hash, else checked (in a process pool when there are many)."""
+        payloads: dict[str, Payload] = {}
+        pending: list[Placement] = []
+        for placement in placements:
+            payload = self.cached(placement.rel, known.get(placement.rel))
+            if payload is not None:
+                payloads[placement.rel] = payload
+                self.digests[placement.rel] = known[placement.rel]
+            else:
+                pending.append(placement)
+        if len(pending) >= PARALLEL_MIN and _workers() > 1:
+            self._parallel(placements, pending, payloads)
+        else:
+            for placement in pending:
+                checked, computed = self.check(placement)
+                payloads[checked[0]] = checked[3]
+                self.record(checked, computed)
+        return payloads
+
+    def _parallel(self, placements: list[Placement], pending: list[Placement],
+                  payloads: dict[str, Payload]) -> None:
+        # Work is split by cache bucket, so a worker that checks every file of a bucket (a
+        # cold run) also pickles and writes that bucket: the data is pickled once, in parallel.
+        tasks: dict[int, list[Placement]] = {}
+        for placement in pending:
+            tasks.setdefault(cache.bucket_of(placement.rel), []).append(placement)
+        sizes: dict[int, int] = {}
+        for placement in placements:
+            number = cache.bucket_of(placement.rel)
+            sizes[number] = sizes.get(number, 0) + 1
+        for kind in sorted({placement.kind for placement in pending}):
+            self.schemas.shape(kind)  # built here once, inherited by every worker
+            self.schemas.fast_validator(kind)
+        jobs = [(number, members, len(members) == sizes[number]) for number, members in sorted(tasks.items())]
+        global _FORKED
+        _FORKED = self
+        try:
+            with multiprocessing.get_context("fork").Pool(_workers()) as pool:
+                for number, whole, blob in pool.imap_unordered(_work, jobs):
+                    results: list[tuple[Checked, bool]] = pickle.loads(blob)  # noqa: S301 - from our worker
+                    entries: dict[str, tuple[str, Any]] = {}
+                    for checked, computed in results:
+                        payloads[checked[0]] = checked[3]
+                        self.record(checked, computed and not whole)
+                        if whole and checked[2] is not None:
+                            entries[checked[0]] = (checked[2], checked[3])
+                    if whole and self.store is not None:
+                        self.store.replace_bucket(number, entries)
+        finally:
+            _FORKED = None
+
+
+_FORKED: _Stage | None = None  # the stage a forked worker inherits
+
+
+def _work(job: tuple[int, list[Placement], bool]) -> tuple[int, bool, bytes]:
+    """In a worker: check one bucket's files; write the bucket when it holds all of them."""
+    stage = _FORKED
+    assert stage is not None  # noqa: S101 - set before the pool forks
+    number, members, whole = job
+    with _gc_paused():
+        results = [stage.check(placement) for placement in members]
+        if whole and stage.store is not None:
+            entries = {checked[0]: (checked[2], checked[3]) for checked, _ in results if checked[2] is not None}
+            stage.store.write(f"files-{number:02d}.pickle", cache.bucket_bytes(stage.store.version, entries))
+        return number, whole, cache.dumps(results)
+
+
+def _workers() -> int:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Loading creates millions of small containers and no reference cycles: the cyclic
+    collector would walk them all again and again for nothing (~15% of the time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _corpus(root: FsPath, placements: list[Placement], payloads: dict[str, Payload]) -> tuple[Corpus, list[Problem]]:
     documents: list[Document] = []
+    problems: list[Problem] = []
     for placement in placements:
-        loaded = loader.load_file(root / placement.rel, placement.rel)
-        problems.extend(loaded.problems)
-        if loaded.raw is not None:
-            for rule in SOURCE_RULES.values():
-                problems.extend(rule.check_source(loaded.raw, placement))
-        if loaded.data is None:
-            continue
-        tracked: list = []
-        data = coerce(loaded.data, schemas.shape(placement.kind), (), tracked)
-        schema_problems = list(iter_schema_problems(schemas, placement.kind, data, placement.rel))
-        problems.extend(schema_problems)
-        documents.append(Document(placement, data, tracked, valid=not schema_problems))
+        found, document, _ = payloads[placement.rel]
+        problems.extend(found)
+        if document is not None:
+            data, tracked, valid = document
+            documents.append(Document(placement, data, tracked, valid=valid))
     return Corpus(root, documents), problems
+
+
+def load_corpus(root: FsPath, schemas: SchemaSet | None = None, *,
+                use_cache: bool = False) -> tuple[Corpus, list[Problem]]:
+    """Load and schema-check every data file under `root`."""
+    placements, problems = discover(root)
+    with _gc_paused():
+        stage = _Stage(root, schemas, _open_cache(root, schemas) if use_cache else None)
+        known = stage.known_digests(placements)
+        if stage.store is not None:
+            stage.store.load_buckets()
+        corpus, found = _corpus(root, placements, stage.run(placements, known))
+        if stage.store is not None:
+            stage.store.save({placement.rel for placement in placements})
+    return corpus, problems + found
+
+
+def _open_cache(root: FsPath, schemas: SchemaSet | None) -> cache.Cache:
+    if schemas is None:
+        return cache.Cache(root, cache.version_key(schema_dir=SCHEMA_DIR))
+    return cache.Cache(root, cache.version_key(schema_documents=schemas.documents))
 
 
 def run_rules(corpus: Corpus) -> list[Problem]:
@@ -80,8 +333,67 @@ def _compose(path: FsPath) -> object:
         return None
 
 
-def validate(root: FsPath, schemas: SchemaSet | None = None) -> Result:
-    corpus, problems = load_corpus(root, schemas)
-    problems.extend(run_rules(corpus))
-    problems = personal_data.apply_allowlist(corpus, problems)  # reviewed false positives
-    return Result(corpus, sort_problems(locate_all(root, problems)))
+_use_cache = True  # the default of `validate`, see `caching`
+
+
+@contextlib.contextmanager
+def caching(enabled: bool) -> Iterator[None]:
+    """Whether `validate` uses the cache when its caller does not say (``portal build --no-cache``)."""
+    global _use_cache
+    before, _use_cache = _use_cache, enabled
+    try:
+        yield
+    finally:
+        _use_cache = before
+
+
+def validate(root: FsPath, schemas: SchemaSet | None = None, *, use_cache: bool | None = None) -> Result:
+    """Every problem of the project at `root`; with the cache (the default), reusing what
+    .cache/portal/ knows about unchanged files and, for an unchanged tree, the whole answer."""
+    use_cache = _use_cache if use_cache is None else use_cache
+    placements, found = discover(root)
+    with _gc_paused():
+        stage = _Stage(root, schemas, _open_cache(root, schemas) if use_cache else None)
+        known = stage.known_digests(placements)
+        key = _result_key(root, stage, placements, found, known)
+        if stage.store is not None and key is not None:
+            problems = stage.store.result(key)
+            if isinstance(problems, list):
+                return Result(lambda: _cached_corpus(root, stage, placements, known), problems)
+        if stage.store is not None:
+            stage.store.load_buckets()
+        corpus, loaded = _corpus(root, placements, stage.run(placements, known))
+        if stage.store is not None:
+            stage.store.save({placement.rel for placement in placements})
+        problems = found + loaded
+        problems.extend(run_rules(corpus))
+        problems = personal_data.apply_allowlist(corpus, problems)  # reviewed false positives
+        problems = sort_problems(locate_all(root, problems))
+        if stage.store is not None:
+            key = _result_key(root, stage, placements, found, stage.digests)
+            if key is not None:
+                stage.store.save_result(key, problems)
+    return Result(corpus, problems)
+
+
+def _result_key(root: FsPath, stage: _Stage, placements: list[Placement], found: list[Problem],
+                digests: dict[str, str]) -> str | None:
+    """What the whole result depends on: every file's content, the files discovery reported
+    (unknown, symlinked), the agencies folder rules look for, the version and the day."""
+    if stage.store is None or any(placement.rel not in digests for placement in placements):
+        return None
+    digest = hashlib.sha256(f"{stage.store.version}\n{stage.today.isoformat()}\n".encode())
+    digest.update(f"{(root / 'data' / 'agencies').is_dir()}\n".encode())
+    for placement in placements:
+        digest.update(f"{placement.rel}\0{digests[placement.rel]}\n".encode())
+    for problem in found:
+        digest.update(f"{problem!r}\n".encode())
+    return digest.hexdigest()
+
+
+def _cached_corpus(root: FsPath, stage: _Stage, placements: list[Placement], known: dict[str, str]) -> Corpus:
+    """The corpus behind a cached result: the cached payloads, or the files where one is missing."""
+    if stage.store is not None:
+        stage.store.load_buckets()
+    corpus, _ = _corpus(root, placements, stage.run(placements, known))
+    return corpus

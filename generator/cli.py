@@ -45,6 +45,11 @@ def root_option(command: Callable) -> Callable:
     return wrapper
 
 
+cache_option = click.option(
+    "--no-cache", "no_cache", is_flag=True,
+    help="不使用、也不写入校验缓存（.cache/portal/），逐个重新检查全部文件。")
+
+
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime.date:
     if value is None:
         return datetime.date.today()
@@ -69,8 +74,9 @@ def main() -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="输出格式：text 供人阅读；json 供程序读取；github 生成 GitHub 工作流注释。")
 @click.option("--strict", is_flag=True, help="把警告也当作失败（退出码 1）。")
+@cache_option
 @root_option
-def validate(paths: tuple[FsPath, ...], output_format: str, strict: bool, root: FsPath) -> None:
+def validate(paths: tuple[FsPath, ...], output_format: str, strict: bool, no_cache: bool, root: FsPath) -> None:
     """校验 data/ 中的全部数据，一次列出所有问题。
 
     给出 PATH（文件或文件夹）时，仍读取全部数据以核对引用，但只报告这些路径中的问题。
@@ -81,7 +87,7 @@ def validate(paths: tuple[FsPath, ...], output_format: str, strict: bool, root: 
     from .reporter import render
 
     selected = _selection(paths, root)
-    result = run(root)
+    result = run(root, use_cache=not no_cache)
     problems = [p for p in result.problems if _selected(p.file, selected)]
     files = sum(1 for d in _data_files(root) if _selected(d, selected))
     click.echo(render(output_format, problems, files), nl=False)
@@ -162,12 +168,15 @@ def supervision(year: int | None, output_format: str, root: FsPath) -> None:
 @click.option("--production", is_flag=True,
               help="正式发布：data/site.yaml 必须有页脚要求的主办单位、联系方式、"
                    "网站标识码、ICP 备案号和公安机关备案号。")
+@cache_option
 @root_option
-def build(out: FsPath | None, today: datetime.date, production: bool, root: FsPath) -> None:
+def build(out: FsPath | None, today: datetime.date, production: bool, no_cache: bool, root: FsPath) -> None:
     """校验数据并生成公示网站（mkdocs-material）。数据有错误时不生成。"""
     from .build import build_site
+    from .checker import caching
 
-    sys.exit(build_site(root, out=out or root / "site", today=today, production=production))
+    with caching(not no_cache):
+        sys.exit(build_site(root, out=out or root / "site", today=today, production=production))
 
 
 @main.command()

@@ -94,6 +94,26 @@ def id_number_is_valid(text: str, *, today: datetime.date | None = None) -> bool
     return id_check_char(text[:17]) == text[17].upper()
 
 
+def first_unborn(text: str, *, today: datetime.date) -> datetime.date | None:
+    """The earliest birth date after `today` written in an 18-digit number of `text` that
+    would otherwise be an ID: from that day on `find(text)` may report it. None if nothing
+    in the text depends on the date (the checker's cache keeps a file's result until then)."""
+    if _FULL_WIDTH.search(text):
+        text = text.translate(_HALF_WIDTH)
+    first: datetime.date | None = None
+    for match in _ID.finditer(text):
+        value = match.group()
+        if value[:2] not in PROVINCES:
+            continue
+        try:
+            born = datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+        except ValueError:
+            continue
+        if born > today and (first is None or born < first):
+            first = born
+    return first
+
+
 # --- mobile numbers and bank cards --------------------------------------------------------
 
 _MOBILE = re.compile(

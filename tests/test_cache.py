@@ -1,0 +1,199 @@
+"""Checking files in parallel and from the cache changes nothing but the time it takes.
+
+The per-file stage runs in a process pool for large projects, and its results, and the whole
+result of an unchanged tree, are cached in .cache/portal/ by content (generator/cache.py).
+Whatever the path, validation must give exactly the problems and the corpus that checking
+every file in turn gives; a changed file is always checked again, and a damaged or foreign
+cache file is ignored.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import cache, checker, pii
+from generator.checker import validate
+from generator.synth import synthesize
+
+from .conftest import INVALID, REPO
+
+DECISIONS = "data/agencies/lsscjgj/decisions/2024"
+DECISION = "data/agencies/lsscjgj/decisions/2024/2024-012.yaml"
+
+
+@pytest.fixture(scope="module")
+def corpus_with_errors(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny synthetic corpus, plus every invalid decision example as an extra decision."""
+    root = tmp_path_factory.mktemp("cache") / "tiny"
+    synthesize(REPO, root, "tiny", seed=3)
+    for example in sorted(INVALID.glob("*_decision*.yaml")):
+        shutil.copy(example, root / DECISIONS / f"bad-{example.stem.replace('_', '-').lower()}.yaml")
+    return root
+
+
+@pytest.fixture
+def project_with_errors(corpus_with_errors: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(corpus_with_errors, root, ignore=shutil.ignore_patterns(".cache"))
+    return root
+
+
+@pytest.fixture(autouse=True)
+def private_cache_key(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
+
+
+def summary(result: checker.Result) -> tuple[list, list]:
+    return (result.problems,
+            [(d.file, d.kind, d.data, d.tracked, d.valid) for d in result.corpus.documents])
+
+
+def never_checked(*args: object, **kwargs: object) -> None:
+    raise AssertionError("a file was checked although the cache held its result")
+
+
+def test_the_pool_gives_the_same_problems_and_corpus_in_the_same_order(
+        project_with_errors: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(checker, "PARALLEL_MIN", 10**9)
+    serial = summary(validate(project_with_errors, use_cache=False))
+    monkeypatch.setattr(checker, "PARALLEL_MIN", 1)
+    parallel = summary(validate(project_with_errors, use_cache=False))
+    assert len({p.code for p in serial[0]}) > 20  # loader, schema and rule problems alike
+    assert parallel == serial
+
+
+def test_a_cold_and_a_warm_run_agree_and_the_warm_one_reads_the_cache(
+        project_with_errors: Path, monkeypatch: pytest.MonkeyPatch):
+    expected = summary(validate(project_with_errors, use_cache=False))
+    cold = summary(validate(project_with_errors))
+    assert (project_with_errors / cache.CACHE_DIR / "result.pickle").is_file()
+    monkeypatch.setattr(checker, "check_file", never_checked)
+    warm = summary(validate(project_with_errors))
+    assert cold == warm == expected
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["serial", "pool"])
+def test_every_file_comes_from_the_cache_once_the_whole_result_is_gone(
+        project_with_errors: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool):
+    monkeypatch.setattr(checker, "PARALLEL_MIN", 1 if parallel else 10**9)
+    expected = summary(validate(project_with_errors))
+    (project_with_errors / cache.CACHE_DIR / "result.pickle").unlink()
+    monkeypatch.setattr(checker, "check_file", never_checked)
+    assert summary(validate(project_with_errors)) == expected
+
+
+def test_an_edit_of_the_same_size_right_after_a_run_is_never_hidden(project: Path):
+    path = project / DECISION
+    assert validate(project).problems == []
+    text = path.read_text(encoding="utf-8")
+    stat = path.stat()
+    path.write_text(text.replace("decided_on: 2024-04-10", "decided_on: 2024-14-10"), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # even with the old mtime
+    assert path.stat().st_size == stat.st_size
+    assert [p.code for p in validate(project).problems] == [
+        p.code for p in validate(project, use_cache=False).problems] != []
+
+
+def test_an_edit_long_after_the_run_is_checked_too(project: Path):
+    path = project / DECISION
+    old = 1_600_000_000_000_000_000  # 2020: the index trusts this file's signature
+    os.utime(path, ns=(old, old))
+    validate(project)
+    assert validate(project).problems == []
+    path.write_text(path.read_text(encoding="utf-8") + "unknown_field: 1\n", encoding="utf-8")
+    assert [p.code for p in validate(project).problems] == ["schema-unknown-field"]
+    path.write_text(path.read_text(encoding="utf-8").replace("unknown_field: 1\n", ""), encoding="utf-8")
+    assert validate(project).problems == []
+
+
+def test_a_stale_cached_result_fails_this_test(project: Path, monkeypatch: pytest.MonkeyPatch):
+    """Guards the guard: a cache that answered by path alone would hide the new error."""
+    validate(project)
+    cached_payload = checker._Stage.cached
+
+    def by_path_alone(stage: checker._Stage, rel: str, digest: str | None) -> object:
+        if digest is None:
+            return None
+        return cached_payload(stage, rel, digest) or stage.store.bucket(cache.bucket_of(rel)).get(rel, (0, None))[1]
+
+    monkeypatch.setattr(checker._Stage, "cached", by_path_alone)
+    (project / DECISION).write_text("title: [\n", encoding="utf-8")
+    assert "yaml-syntax" not in [p.code for p in validate(project).problems]  # the broken cache hides it
+    monkeypatch.undo()
+    assert "yaml-syntax" in [p.code for p in validate(project).problems]
+
+
+@pytest.mark.parametrize("damage", [
+    pytest.param(lambda path: path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2]), id="truncated"),
+    pytest.param(lambda path: path.write_bytes(b""), id="empty"),
+    pytest.param(lambda path: path.write_bytes(os.urandom(200)), id="garbage"),
+    pytest.param(lambda path: path.write_bytes(path.read_bytes()[:32] + pickle.dumps((1, "x", {}))), id="re-signed"),
+])
+def test_damaged_cache_files_are_ignored_and_rebuilt(project_with_errors: Path, damage):
+    expected = summary(validate(project_with_errors, use_cache=False))
+    validate(project_with_errors)
+    for path in (project_with_errors / cache.CACHE_DIR).iterdir():
+        damage(path)
+    assert summary(validate(project_with_errors)) == expected
+    assert summary(validate(project_with_errors)) == expected
+
+
+def test_a_cache_file_not_signed_with_this_users_key_is_never_unpickled(project: Path):
+    (project / DECISION).write_text("title: [\n", encoding="utf-8")
+    assert "yaml-syntax" in [p.code for p in validate(project).problems]
+    genuine = checker._open_cache(project, None)
+    key, _ = genuine._read("result.pickle")
+    # a result claiming "no problems", as a pull request could commit it, signed with another key
+    cache.Cache(project, genuine.version, key=b"k" * 32).save_result(key, [])
+    assert "yaml-syntax" in [p.code for p in validate(project).problems]
+    genuine.save_result(key, [])  # the same forgery with this user's key is believed:
+    assert validate(project).problems == []  # so the key is what stopped it above
+
+
+def test_cache_writes_are_atomic_and_leave_no_temporary_files(project_with_errors: Path):
+    validate(project_with_errors)
+    names = sorted(path.name for path in (project_with_errors / cache.CACHE_DIR).iterdir())
+    assert names == sorted(["index.pickle", "result.pickle",
+                            *{f"files-{cache.bucket_of(p):02d}.pickle" for p in _data_files(project_with_errors)}])
+
+
+def _data_files(root: Path) -> list[str]:
+    return [path.relative_to(root).as_posix() for path in (root / "data").rglob("*.yaml")]
+
+
+def test_without_the_cache_nothing_is_written(project: Path, cli):
+    assert validate(project, use_cache=False).problems == []
+    assert cli("validate", "--root", str(project), "--no-cache")[0] == 0
+    assert not (project / ".cache").exists()
+
+
+def test_the_cli_writes_the_cache_by_default(project: Path, cli):
+    assert cli("validate", "--root", str(project))[0] == 0
+    assert (project / cache.CACHE_DIR / "index.pickle").is_file()
+
+
+def test_a_result_that_depends_on_the_date_is_kept_only_until_that_date():
+    born_tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).strftime("%Y%m%d")
+    first17 = "441825" + born_tomorrow + "000"
+    text = f"facts: 当事人身份证号 {first17 + pii.id_check_char(first17)}\n"
+    today = datetime.date.today()
+    assert pii.find(text) == []  # not yet born: not an ID today
+    assert pii.first_unborn(text, today=today) == today + datetime.timedelta(days=1)
+    stage = checker._Stage(REPO, None, None)
+    assert stage._usable(([], None, None))
+    assert stage._usable(([], None, (today + datetime.timedelta(days=1)).toordinal()))
+    assert not stage._usable(([], None, today.toordinal()))
+
+
+def test_the_version_key_changes_with_the_schemas(tmp_path: Path):
+    schemas = tmp_path / "schemas"
+    shutil.copytree(REPO / "schemas", schemas)
+    before = cache.version_key(schema_dir=schemas)
+    (schemas / "site.schema.json").write_text("{}", encoding="utf-8")
+    assert cache.version_key(schema_dir=schemas) != before
