@@ -29,11 +29,19 @@ from __future__ import annotations
 
 import csv
 import datetime
+import gc
 import hashlib
 import io
+import itertools
 import json
+import math
+import multiprocessing
+import os
+import re
+import string
+import sys
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -291,6 +299,35 @@ def csv_cell(value: Any) -> str:
     return str(value)
 
 
+def _getter(path: tuple[str, ...]) -> Callable[[dict], Any]:
+    if len(path) == 1:
+        key = path[0]
+        return lambda row: row.get(key)
+    if len(path) == 2:
+        outer, inner = path
+        return lambda row: value.get(inner) if isinstance(value := row.get(outer), dict) else None
+    return lambda row: value_at(row, path)
+
+
+def cells(table: Table) -> list[list[Any]]:
+    """The table's values, a list per row in the order of its fields, as both the CSV file and
+    the workbook write them: a list or an object is already its compact JSON text."""
+    getters = [_getter(column.path) for column in table.fields]
+    return [[_compact(v) if isinstance(v, (list, dict)) else v for v in [get(row) for get in getters]]
+            for row in table.rows]
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+_string = json.encoder.encode_basestring  # the C encoder of a str: "…" with only what JSON must escape
+
+
+def _compact(value: list | dict) -> str:
+    """`compact_json`, quicker for the commonest cell: a list of strings."""
+    if value.__class__ is list and all(item.__class__ is str for item in value):
+        return "[" + ",".join(map(_string, value)) + "]"
+    return _encode(value)
+
+
 # --- files -------------------------------------------------------------------------------------
 
 def json_bytes(dataset: Dataset, today: datetime.date) -> bytes:
@@ -299,106 +336,260 @@ def json_bytes(dataset: Dataset, today: datetime.date) -> bytes:
     return (json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
 
 
-def csv_bytes(table: Table) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly; CRLF line ends."""
+def csv_bytes(table: Table, values: list[list[Any]] | None = None) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly; CRLF line ends.
+    `values`: the table's `cells`, if already at hand."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([f.name for f in table.fields])
-    for row in table.rows:
-        writer.writerow([csv_cell(value_at(row, f.path)) for f in table.fields])
+    # csv writes None as an empty cell and a number as its repr(); yes/no as Table Schema reads them.
+    writer.writerows(["true" if v is True else "false" if v is False else v for v in row]
+                     for row in (cells(table) if values is None else values))
     return out.getvalue().encode("utf-8-sig")
 
 
-def xlsx_cell(value: Any, column: Field) -> Any:
-    if value is None:
-        return None
-    if column.type == "date" and isinstance(value, str):
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            return value
-    if isinstance(value, (list, dict)):
-        return compact_json(value)
-    return value
+class CellNotWritable(ValueError):
+    """Raised by `xlsx_bytes` for a value a workbook cannot hold as it is."""
 
 
-class CellTooLong(ValueError):
+class CellTooLong(CellNotWritable):
     """Raised by `xlsx_bytes` when a value is longer than an Excel cell can hold."""
 
 
-def xlsx_bytes(dataset: Dataset, today: datetime.date, creator: str) -> bytes:
+# The workbook is written here rather than by openpyxl, which took ~25 µs a cell (a county's
+# 3 million cells: over 30 s). It is the part of SpreadsheetML that openpyxl's write-only mode
+# writes for the same sheets: inline strings, numbers, yes/no, dates as day numbers in a
+# yyyy-mm-dd style, a bold header row frozen in place, column widths, and a 字段说明 sheet.
+# tests/test_open_data.py reads it back with openpyxl, cell by cell, against openpyxl's own.
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+#: Cell styles (``s``): 0 plain, 1 bold (headers), 2 a date shown as yyyy-mm-dd.
+_BOLD, _DATE = 1, 2
+_STYLES = (
+    f'{_XML}<styleSheet xmlns="{_MAIN}"><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
+    '</numFmts><fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+    '<font><b val="1"/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/>'
+    '</fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
+_SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+#: XML 1.0 cannot hold these characters at all (openpyxl refuses them too).
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Rows written to the zip at a time: a sheet is never held whole as text.
+_ROWS_AT_ONCE = 2000
+#: Distinct texts remembered while writing a sheet.
+_KNOWN = 50_000
+_EPOCH = datetime.date(1899, 12, 30)
+_GUIDE = Table("fields", FIELDS_SHEET, "", [Field((name,), title, "", "string") for name, title in
+                                            (("sheet", "工作表"), ("title", "列名"), ("name", "字段名"),
+                                             ("type", "类型"), ("description", "说明"))], [], [])
+
+
+def _escape(text: str) -> str:
+    # A carriage return as a character reference: an XML parser reads a literal one as a line feed.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _attribute(text: str) -> str:
+    return _escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+
+
+def _text(text: str) -> str:
+    """An inline string cell after its reference."""
+    if text[:1].isspace() or text[-1:].isspace():
+        return f' t="inlineStr"><is><t xml:space="preserve">{_escape(text)}</t></is></c>'
+    return f' t="inlineStr"><is><t>{_escape(text)}</t></is></c>'
+
+
+def _day(value: datetime.date) -> int:
+    """Excel's day number (1900 date system, whose day 60 is the 29 February 1900 that never was)."""
+    days = (value - _EPOCH).days
+    return days - 1 if 0 < days <= 60 else days
+
+
+def _rows(table: Table, values: Iterable[list[Any]]) -> Iterator[str]:
+    """The ``<row>`` elements of the table's cells, from row 2 (row 1 is the header)."""
+    letters = list(itertools.islice(_letters(), len(table.fields)))
+    dates = [column.type == "date" for column in table.fields]
+    # A cell after its reference, by value: the same text (a body's name, a benchmark document's
+    # fields on each of its entries) is escaped once. Emptied now and then, to stay small.
+    known: dict[tuple[bool, Any], str] = {}
+    for number, row in enumerate(values, start=2):
+        if len(known) > _KNOWN:
+            known.clear()
+        r = str(number)
+        out = [f'<row r="{r}">']
+        for value, letter, date, column in zip(row, letters, dates, table.fields, strict=True):
+            if value is None or value == "":
+                continue
+            key = (date, value)
+            tail = known.get(key) if value.__class__ is str else None
+            if tail is None:
+                tail = _cell(table, column, value, date)
+                if value.__class__ is str:
+                    known[key] = tail
+            out.append(f'<c r="{letter}{r}"{tail}')
+        out.append("</row>")
+        yield "".join(out)
+
+
+def _cell(table: Table, column: Field, value: Any, date: bool) -> str:
+    """A cell after its reference: type, style and value."""
+    if isinstance(value, bool):
+        return f' t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, str):
+        if date:
+            try:
+                return f' s="{_DATE}" t="n"><v>{_day(datetime.date.fromisoformat(value))}</v></c>'
+            except ValueError:
+                pass  # not a date after all: the text it is, as in the CSV file
+        if len(value) > XLSX_CELL_LIMIT:
+            raise CellTooLong(f"{table.title}「{column.title}」有 {len(value)} 个字符，"
+                              f"超过 Excel 单元格上限 {XLSX_CELL_LIMIT}")
+        return _text(str(value))
+    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
+        return f' t="n"><v>{(int if isinstance(value, int) else float).__repr__(value)}</v></c>'
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return f' s="{_DATE}" t="n"><v>{_day(value)}</v></c>'
+    raise CellNotWritable(f"{table.title}「{column.title}」的值 {value!r} 无法写入 Excel 单元格")
+
+
+def _sheet_head(widths: list[float] | None) -> str:
+    if widths is None:
+        view = '<sheetView workbookViewId="0"><selection activeCell="A1" sqref="A1"/></sheetView>'
+        cols = ""
+    else:
+        view = ('<sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+                'state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView>')
+        cols = "<cols>" + "".join(f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>'
+                                  for i, w in enumerate(widths, start=1)) + "</cols>"
+    return (f'{_XML}<worksheet xmlns="{_MAIN}"><sheetViews>{view}</sheetViews>'
+            f'<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>{cols}<sheetData>')
+
+
+_SHEET_TAIL = ('</sheetData><pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
+               '</worksheet>')
+
+
+def _header_row(titles: Iterable[str]) -> str:
+    return '<row r="1">' + "".join(f'<c r="{letter}1" s="{_BOLD}"' + _text(title)
+                                   for letter, title in zip(_letters(), titles, strict=False)) + "</row>"
+
+
+def _letters() -> Iterable[str]:
+    """A, B, …, Z, AA, AB, …: column names."""
+    for length in itertools.count(1):
+        for letters in itertools.product(string.ascii_uppercase, repeat=length):
+            yield "".join(letters)
+
+
+def _write_sheet(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, head: str, rows: Iterable[str],
+                 where: Callable[[int], str]) -> None:
+    with archive.open(entry, "w") as out:
+        out.write(head.encode())
+        batch: list[str] = []
+        done = 0
+        for row in itertools.chain(rows, [None]):
+            if row is not None:
+                batch.append(row)
+                if len(batch) < _ROWS_AT_ONCE:
+                    continue
+            text = "".join(batch)
+            bad = _ILLEGAL.search(text)
+            if bad:
+                number = done + next(i for i, row in enumerate(batch) if _ILLEGAL.search(row))
+                raise CellNotWritable(f"{where(number)}含有 Excel 无法保存的控制字符 U+{ord(bad.group()):04X}")
+            out.write(text.encode())
+            done += len(batch)
+            batch = []
+        out.write(_SHEET_TAIL.encode())
+
+
+def xlsx_bytes(dataset: Dataset, today: datetime.date, creator: str,
+               values: dict[str, list[list[Any]]] | None = None) -> bytes:
     """The dataset as a workbook: a sheet per table (Chinese column titles, in the CSV's order)
-    and a 字段说明 sheet naming each column's field, type and meaning."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook(write_only=True)
-    bold = Font(bold=True)
-    fixed = datetime.datetime.combine(today, datetime.time())
-    book.properties.creator = creator
-    book.properties.title = dataset.title
-    for table in dataset.tables:
-        ws = book.create_sheet(table.title)
-        ws.freeze_panes = "A2"
-        for index, column in enumerate(table.fields, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = _width(column)
-        ws.append([_text_cell(WriteOnlyCell(ws, column.title), bold) for column in table.fields])
-        for row in table.rows:
-            cells = []
-            for column in table.fields:
-                value = xlsx_cell(value_at(row, column.path), column)
-                if isinstance(value, str) and len(value) > XLSX_CELL_LIMIT:
-                    raise CellTooLong(f"{table.title}「{column.title}」有 {len(value)} 个字符，"
-                                      f"超过 Excel 单元格上限 {XLSX_CELL_LIMIT}")
-                cell = WriteOnlyCell(ws, value)
-                if isinstance(value, str):
-                    cell.data_type = "s"  # text such as "=…" stays text, never a formula
-                elif isinstance(value, datetime.date):
-                    cell.number_format = "yyyy-mm-dd"
-                cells.append(cell)
-            ws.append(cells)
-    guide = book.create_sheet(FIELDS_SHEET)
-    guide.append([_text_cell(WriteOnlyCell(guide, text), bold)
-                  for text in ("工作表", "列名", "字段名", "类型", "说明")])
-    for table in dataset.tables:
-        for column in table.fields:
-            guide.append([_text_cell(WriteOnlyCell(guide, text)) for text in
-                          (table.title, column.title, column.name, column.type, column.description)])
+    and a 字段说明 sheet naming each column's field, type and meaning. `values`: the tables'
+    `cells` by table name, if already at hand."""
+    stamp = (today.year, today.month, today.day, 0, 0, 0)
+    sheets = [table.title for table in dataset.tables] + [FIELDS_SHEET]
     raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        from openpyxl.writer.excel import ExcelWriter
 
-        # openpyxl's save_workbook() stamps `modified` with the current time: write without it.
-        book.properties.created = book.properties.modified = fixed
-        ExcelWriter(book, archive).save()
-    return _fixed_zip(raw.getvalue(), (today.year, today.month, today.day, 0, 0, 0))
+    def entry(name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.create_system = 3  # the same bytes from any system
+        info.external_attr = 0o600 << 16
+        return info
 
-
-def _text_cell(cell: Any, font: Any = None) -> Any:
-    cell.data_type = "s"
-    if font is not None:
-        cell.font = font
-    return cell
+    with zipfile.ZipFile(raw, "w") as archive:
+        overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{_SHEET_TYPE}"/>'
+                            for n in range(1, len(sheets) + 1))
+        archive.writestr(entry("[Content_Types].xml"), (
+            f'{_XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            '<Override PartName="/docProps/core.xml" '
+            'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+            '<Override PartName="/docProps/app.xml" '
+            f'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>{overrides}</Types>'))
+        archive.writestr(entry("_rels/.rels"), (
+            f'{_XML}<Relationships xmlns="{_RELS}">'
+            f'<Relationship Id="rId1" Type="{_OFFICE}/officeDocument" Target="xl/workbook.xml"/>'
+            f'<Relationship Id="rId2" Type="{_RELS}/metadata/core-properties" Target="docProps/core.xml"/>'
+            f'<Relationship Id="rId3" Type="{_OFFICE}/extended-properties" Target="docProps/app.xml"/>'
+            '</Relationships>'))
+        archive.writestr(entry("docProps/app.xml"), (
+            f'{_XML}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+            '<Application>portal</Application></Properties>'))
+        moment = f"{today.isoformat()}T00:00:00Z"
+        archive.writestr(entry("docProps/core.xml"), (
+            f'{_XML}<cp:coreProperties '
+            'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f'<dc:creator>{_escape(creator)}</dc:creator><dc:title>{_escape(dataset.title)}</dc:title>'
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{moment}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{moment}</dcterms:modified></cp:coreProperties>'))
+        listed = "".join(f'<sheet name="{_attribute(name)}" sheetId="{n}" r:id="rId{n}"/>'
+                         for n, name in enumerate(sheets, start=1))
+        archive.writestr(entry("xl/workbook.xml"), (
+            f'{_XML}<workbook xmlns="{_MAIN}" xmlns:r="{_OFFICE}"><bookViews><workbookView activeTab="0"/>'
+            f'</bookViews><sheets>{listed}</sheets><calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>'))
+        targets = "".join(f'<Relationship Id="rId{n}" Type="{_OFFICE}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+                          for n in range(1, len(sheets) + 1))
+        archive.writestr(entry("xl/_rels/workbook.xml.rels"), (
+            f'{_XML}<Relationships xmlns="{_RELS}">{targets}<Relationship Id="rId{len(sheets) + 1}" '
+            f'Type="{_OFFICE}/styles" Target="styles.xml"/></Relationships>'))
+        archive.writestr(entry("xl/styles.xml"), _STYLES)
+        for n, table in enumerate(dataset.tables, start=1):
+            rows = values[table.name] if values is not None else cells(table)
+            _write_sheet(archive, entry(f"xl/worksheets/sheet{n}.xml"),
+                         _sheet_head([_width(column) for column in table.fields])
+                         + _header_row(column.title for column in table.fields), _rows(table, rows),
+                         lambda number, table=table: f"{table.title}第 {number + 2} 行")
+        guide = [[table.title, column.title, column.name, column.type, column.description]
+                 for table in dataset.tables for column in table.fields]
+        _write_sheet(archive, entry(f"xl/worksheets/sheet{len(sheets)}.xml"),
+                     _sheet_head(None) + _header_row(column.title for column in _GUIDE.fields),
+                     _rows(_GUIDE, guide),
+                     lambda number: f"{FIELDS_SHEET}第 {number + 2} 行")
+    return raw.getvalue()
 
 
 def _width(column: Field) -> float:
     wide = {"string": 24, "array": 40}.get(column.type, 12)
     return float(max(wide, min(40, 2 * len(column.title) + 2)))
-
-
-def _fixed_zip(data: bytes, date_time: tuple[int, int, int, int, int, int]) -> bytes:
-    """The same zip with every entry dated `date_time`: openpyxl stamps entries with the time of
-    writing (ZipFile.writestr, and ZipFile.write of its temporary sheet files)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info))
-    return out.getvalue()
 
 
 def sha256(data: bytes) -> str:
@@ -449,18 +640,73 @@ def package(tables: list[tuple[Table, str, bytes]], today: datetime.date, site: 
     return out
 
 
-def files(sets: list[Dataset], today: datetime.date, site: dict) -> dict[str, bytes]:
-    """Every file of the open data, by its path under the site: JSON, CSV, XLSX, datapackage.json."""
+def tables_files(dataset: Dataset, today: datetime.date, creator: str) -> dict[str, bytes]:
+    """A dataset's CSV files and workbook, by name, from one reading of its tables' cells."""
+    values = {table.name: cells(table) for table in dataset.tables}
+    out = {f"{table.name}.csv": csv_bytes(table, values[table.name]) for table in dataset.tables}
+    out[f"{dataset.name}.xlsx"] = xlsx_bytes(dataset, today, creator, values)
+    return out
+
+
+#: Below this many cells in all, the files are written in this process: starting workers costs more.
+PARALLEL_CELLS = 200_000
+#: (datasets, today, creator) for the worker processes, which inherit it (see `files`).
+_WORK: tuple[list[Dataset], datetime.date, str] | None = None
+
+
+def _task(task: tuple[int, str]) -> dict[str, bytes]:
+    """One piece of `files`: a dataset's JSON file, or its CSV files and workbook."""
+    assert _WORK is not None
+    sets, today, creator = _WORK
+    dataset = sets[task[0]]
+    if task[1] == "json":
+        return {f"{dataset.name}.json": json_bytes(dataset, today)}
+    return tables_files(dataset, today, creator)
+
+
+def _freeze() -> None:
+    # A worker allocates a lot; its collections need not walk (and so copy) the records it inherited.
+    gc.freeze()
+
+
+def _size(dataset: Dataset) -> int:
+    return sum(len(table.rows) * len(table.fields) for table in dataset.tables)
+
+
+def files(sets: list[Dataset], today: datetime.date, site: dict, *, workers: int | None = None) -> dict[str, bytes]:
+    """Every file of the open data, by its path under the site: JSON, CSV, XLSX, datapackage.json.
+
+    `workers`: processes writing the files, each a dataset's JSON file or its CSV files and
+    workbook at a time (largest first). By default as many as there are processors, on systems
+    that can fork this process (its copy of the records costs nothing to hand over), once there
+    is enough to write; 1 writes them in this process. The files are the same either way.
+    """
+    global _WORK
+    creator = str(site.get("sponsor") or site.get("name") or "portal")
+    tasks = sorted(((index, kind) for index in range(len(sets)) for kind in ("tables", "json")),
+                   key=lambda task: -_size(sets[task[0]]))
+    if workers is None:
+        forks = "fork" in multiprocessing.get_all_start_methods() and sys.platform.startswith("linux")
+        workers = min(os.cpu_count() or 1, len(tasks)) if forks and sum(map(_size, sets)) >= PARALLEL_CELLS else 1
+    _WORK = (sets, today, creator)
+    try:
+        if workers > 1:
+            with multiprocessing.get_context("fork").Pool(workers, initializer=_freeze) as pool:
+                written = pool.map(_task, tasks, chunksize=1)
+        else:
+            written = [_task(task) for task in tasks]
+    finally:
+        _WORK = None
+    by_name = {name: data for part in written for name, data in part.items()}
     out: dict[str, bytes] = {}
     described = []
     for dataset in sets:
-        out[f"{FOLDER}/{dataset.name}.json"] = json_bytes(dataset, today)
+        out[f"{FOLDER}/{dataset.name}.json"] = by_name[f"{dataset.name}.json"]
         for table in dataset.tables:
-            data = csv_bytes(table)
+            data = by_name[f"{table.name}.csv"]
             out[f"{FOLDER}/{table.name}.csv"] = data
             described.append((table, f"{table.name}.csv", data))
-        out[f"{FOLDER}/{dataset.name}.xlsx"] = xlsx_bytes(dataset, today, str(site.get("sponsor") or site.get("name")
-                                                                                 or "portal"))
+        out[f"{FOLDER}/{dataset.name}.xlsx"] = by_name[f"{dataset.name}.xlsx"]
     document = package(described, today, site)
     out[f"{FOLDER}/{PACKAGE}"] = (json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode()
     return out

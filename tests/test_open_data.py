@@ -343,6 +343,158 @@ def test_a_workbook_is_the_same_whatever_the_clock_says(monkeypatch: pytest.Monk
     assert sheet["B2"].value == datetime.datetime(2024, 1, 2) and sheet["B2"].number_format == "yyyy-mm-dd"
 
 
+# --- the workbook writer --------------------------------------------------------------------------
+
+def openpyxl_workbook(dataset: datapackage.Dataset, today: datetime.date, creator: str) -> bytes:
+    """The workbook as openpyxl's write-only mode writes it (what datapackage did before writing
+    SpreadsheetML itself): the reference the hand-written workbook must read back the same as."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    def cell(sheet: Any, value: Any, bold: bool = False, column: Any = None) -> Any:
+        if column is not None and column.type == "date" and isinstance(value, str):
+            try:
+                value = datetime.date.fromisoformat(value)
+            except ValueError:
+                pass
+        if isinstance(value, (list, dict)):
+            value = datapackage.compact_json(value)
+        out = WriteOnlyCell(sheet, value)
+        if isinstance(value, str):
+            out.data_type = "s"
+        elif isinstance(value, datetime.date):
+            out.number_format = "yyyy-mm-dd"
+        if bold:
+            out.font = Font(bold=True)
+        return out
+
+    book = Workbook(write_only=True)
+    book.properties.creator, book.properties.title = creator, dataset.title
+    book.properties.created = book.properties.modified = datetime.datetime.combine(today, datetime.time())
+    for table in dataset.tables:
+        sheet = book.create_sheet(table.title)
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(table.fields, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = datapackage._width(column)
+        sheet.append([cell(sheet, column.title, True) for column in table.fields])
+        for row in table.rows:
+            sheet.append([cell(sheet, datapackage.value_at(row, column.path), column=column) for column in table.fields])
+    guide = book.create_sheet(datapackage.FIELDS_SHEET)
+    guide.append([cell(guide, text, True) for text in ("工作表", "列名", "字段名", "类型", "说明")])
+    for table in dataset.tables:
+        for column in table.fields:
+            guide.append([cell(guide, text) for text in
+                          (table.title, column.title, column.name, column.type, column.description)])
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        from openpyxl.writer.excel import ExcelWriter
+
+        ExcelWriter(book, archive).save()  # not save(), which sets `modified` to the time of writing
+    return out.getvalue()
+
+
+def read_back(data: bytes) -> dict:
+    """Everything of a workbook that openpyxl reads and a user sees: sheets, cells (value, type,
+    number format, bold), column widths, frozen panes, and the document's properties."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    sheets = {sheet.title: {
+        # An empty cell: no value, whether written as an empty string or not at all.
+        "cells": [[(c.value, c.data_type if c.value is not None else None, c.number_format, bool(c.font.b))
+                   for c in row] for row in sheet.iter_rows()],
+        "widths": {key: d.width for key, d in sheet.column_dimensions.items() if d.customWidth},
+        "frozen": sheet.freeze_panes,
+    } for sheet in book.worksheets}
+    p = book.properties
+    return {"sheets": sheets, "order": book.sheetnames,
+            "properties": (p.creator, p.title, p.created, p.modified)}
+
+
+F = datapackage.Field
+#: Values that are easy to get wrong in XML or in Excel's types, in more columns than A to Z.
+TRICKY = datapackage.Dataset("t", "试表", "", [], [
+    datapackage.Table("main", "主表", "", [
+        F(("text",), "文字", "", "string"), F(("when",), "日期", "", "date"), F(("n",), "数", "", "number"),
+        F(("i",), "整数", "", "integer"), F(("yes",), "是否", "", "boolean"), F(("list",), "列表", "", "array"),
+        F(("nested", "deep"), "嵌套·深", "说明有 <尖括号> & \"引号\"", "object"),
+        *[F((f"c{n}",), f"列{n}", "", "string") for n in range(24)]],
+        [{"text": "=1+1", "when": "2024-01-02", "n": 12.75, "i": 10**15, "yes": True, "list": ["甲", "a\"b\\c"],
+          "nested": {"deep": {"b": [1, 2.5], "a": None}}, "c23": "最后一列"},
+         {"text": "  两端有空格 ", "when": "不是日期", "n": -0.0, "i": 0, "yes": False, "list": [],
+          "nested": {"deep": {}}, "c0": "<b>&amp;</b>", "c1": "a\nb\tc", "c2": "𠀀 扩展B区汉字", "c3": "_x0041_"},
+         {"text": "", "when": "1900-01-01", "n": 1e-7, "list": [{"k": "v"}, 1], "c5": "'单引号"},
+         {"when": "1900-03-01", "i": -5, "c6": " "}], ["text"]),
+    datapackage.Table("second", "第二表", "", [F(("a",), "甲", "", "string")], [{"a": "另一个表"}], ["a"]),
+])
+
+
+def test_the_workbook_reads_back_as_the_one_openpyxl_writes():
+    day = datetime.date(2026, 11, 27)
+    ours = datapackage.xlsx_bytes(TRICKY, day, "连山县司法局 & <平台>")
+    theirs = openpyxl_workbook(TRICKY, day, "连山县司法局 & <平台>")
+    assert read_back(ours) == read_back(theirs)
+    assert read_back(ours)["sheets"]["主表"]["cells"][1][0][:2] == ("=1+1", "s")  # text, never a formula
+
+
+def test_every_part_of_the_workbook_is_xml_and_declared():
+    data = datapackage.xlsx_bytes(TRICKY, datetime.date(2026, 11, 27), "县司法局")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = {name: ET.fromstring(archive.read(name)) for name in archive.namelist()}  # noqa: S314 - our own output
+    types = parts["[Content_Types].xml"]
+    declared = {e.get("PartName") for e in types if e.get("PartName")}
+    assert declared == {f"/{name}" for name in parts if not name.endswith((".rels", "[Content_Types].xml"))}
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    assert [s.get("name") for s in parts["xl/workbook.xml"].iter(f"{main}sheet")] == ["主表", "第二表", "字段说明"]
+
+
+def test_a_carriage_return_leading_spaces_and_every_digit_survive_the_workbook():
+    # openpyxl writes "\r" as is (an XML parser reads it as "\n") and a number to 16 digits.
+    table = datapackage.Table("t", "表", "", [F(("a",), "甲", "", "string"), F(("n",), "数", "", "number")],
+                              [{"a": "第一行\r\n第二行", "n": 0.1 + 0.2}, {"a": "  缩进"}, {"a": "\t"}], ["a"])
+    cells = read_back(datapackage.xlsx_bytes(datapackage.Dataset("t", "表", "", [], [table]),
+                                             datetime.date(2026, 11, 27), "县司法局"))["sheets"]["表"]["cells"]
+    assert [row[0][0] for row in cells[1:]] == ["第一行\r\n第二行", "  缩进", "\t"]
+    assert cells[1][1][0] == 0.30000000000000004
+
+
+@pytest.mark.parametrize(("value", "error", "message"), [
+    pytest.param("长" * (datapackage.XLSX_CELL_LIMIT + 1), datapackage.CellTooLong, "表「甲」有 32768 个字符", id="too-long"),
+    pytest.param("响铃\x07", datapackage.CellNotWritable, "表第 3 行含有 Excel 无法保存的控制字符 U+0007", id="control"),
+    pytest.param(float("nan"), datapackage.CellNotWritable, "表「甲」的值 nan 无法写入", id="not-a-number"),
+    pytest.param(float("inf"), datapackage.CellNotWritable, "表「甲」的值 inf 无法写入", id="infinite"),
+    pytest.param(object, datapackage.CellNotWritable, "表「甲」的值 <class 'object'> 无法写入", id="not-a-value"),
+])
+def test_a_value_no_workbook_can_hold_is_refused_by_sheet_column_or_row(value: Any, error: type, message: str):
+    table = datapackage.Table("t", "表", "", [F(("a",), "甲", "", "string")], [{"a": "好"}, {"a": value}], ["a"])
+    with pytest.raises(error, match=re.escape(message)):
+        datapackage.xlsx_bytes(datapackage.Dataset("t", "表", "", [], [table]), datetime.date(2026, 11, 27), "县司法局")
+
+
+@pytest.mark.parametrize("value", [[], ["甲", "a\"b\\c\n\u2028", "\x00"], [1, "a"], [{"b": 1, "a": [1.5, None, True]}],
+                                   {"z": 1, "a": "x"}, [[]]])
+def test_a_list_or_object_cell_is_its_compact_json(value: Any):
+    table = datapackage.Table("t", "表", "", [F(("a",), "甲", "", "array")], [{"a": value}], ["a"])
+    assert datapackage.cells(table) == [[datapackage.compact_json(value)]]
+
+
+def test_the_files_are_the_same_written_in_one_process_or_several(corpus):
+    from generator.pages import context, open_data
+    from generator.render import environment
+
+    ctx = context(corpus, datetime.date.fromisoformat(TODAY), environment())
+    sets = datapackage.datasets(ctx.corpus, ctx.schemas, ctx.site, ctx.shown, lambda d: open_data._extra(ctx, d))
+    alone = datapackage.files(sets, ctx.today, ctx.site, workers=1)
+    assert datapackage.files(sets, ctx.today, ctx.site, workers=2) == alone
+    assert list(alone) == [f"{OPEN}/{name}" for name in (
+        "agencies.json", "agencies.csv", "agency-procedures.csv", "agencies.xlsx", "officers.json", "officers.csv",
+        "officers.xlsx", "items.json", "items.csv", "item-history.csv", "items.xlsx", "benchmark-entries.json",
+        "benchmark-entries.csv", "benchmark-tiers.csv", "benchmark-entries.xlsx", "decisions.json", "decisions.csv",
+        "decisions.xlsx", "laws.json", "laws.csv", "law-articles.csv", "laws.xlsx", "datapackage.json")]
+
+
 # --- the feed ---------------------------------------------------------------------------------------
 
 def test_the_feed_is_atom_with_the_required_elements_and_stable_ids(site: Path, corpus):
