@@ -104,7 +104,7 @@ class _Stage:
 
     def signature(self, rel: str) -> cache.Signature | None:
         try:
-            return cache.signature(os.stat(self.root / rel))
+            return cache.signature(os.stat(os.path.join(self.root, rel)))
         except OSError:
             return None
 

@@ -116,7 +116,10 @@ def _selected(file: str, selected: list[str] | None) -> bool:
 
 
 def _data_files(root: FsPath) -> list[str]:
-    return [p.relative_to(root).as_posix() for p in (root / "data").rglob("*") if p.is_file()]
+    from .layout import walk
+
+    data = root / "data"
+    return [f"data/{inner}" for inner, link in walk(data) if not link or (data / inner).is_file()]
 
 
 @main.command()

