@@ -197,3 +197,15 @@ def test_the_version_key_changes_with_the_schemas(tmp_path: Path):
     before = cache.version_key(schema_dir=schemas)
     (schemas / "site.schema.json").write_text("{}", encoding="utf-8")
     assert cache.version_key(schema_dir=schemas) != before
+
+
+@pytest.mark.parametrize("rule", ["required_files", "folders"], ids=["in-this-process", "in-the-fork"])
+def test_a_rule_that_crashes_in_either_process_is_an_internal_error(
+        project: Path, monkeypatch: pytest.MonkeyPatch, rule: str):
+    def crash(corpus: object) -> None:
+        raise ValueError("boom")
+
+    monkeypatch.setattr(checker, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(checker.RULES[rule], "check", crash)
+    with pytest.raises(checker.InternalError, match=f"规则 {rule} 内部出错：ValueError"):
+        validate(project, use_cache=False)
