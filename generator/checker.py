@@ -217,14 +217,12 @@ class _Stage:
         _FORKED = self
         try:
             with multiprocessing.get_context("fork").Pool(_workers()) as pool:
-                for number, whole, blob in pool.imap_unordered(_work, jobs):
-                    results: list[tuple[Checked, bool]] = pickle.loads(blob)  # noqa: S301 - from our worker
-                    entries: dict[str, tuple[str, Any]] = {}
-                    for checked, computed in results:
-                        payloads[checked[0]] = checked[3]
-                        self.record(checked, computed and not whole)
-                        if whole and checked[2] is not None:
-                            entries[checked[0]] = (checked[2], checked[3])
+                for number, whole, blob, others, index in pool.imap_unordered(_work, jobs):
+                    _, _, entries = pickle.loads(blob)  # noqa: S301 - from our worker
+                    for rel, sig, digest, computed in index:
+                        payload = entries[rel][1] if digest is not None else others[rel]
+                        payloads[rel] = payload
+                        self.record((rel, sig, digest, payload), computed and not whole)
                     if whole and self.store is not None:
                         self.store.replace_bucket(number, entries)
         finally:
@@ -234,17 +232,29 @@ class _Stage:
 _FORKED: _Stage | None = None  # the stage a forked worker inherits
 
 
-def _work(job: tuple[int, list[Placement], bool]) -> tuple[int, bool, bytes]:
-    """In a worker: check one bucket's files; write the bucket when it holds all of them."""
+def _work(job: tuple[int, list[Placement], bool]) -> tuple[int, bool, bytes, dict[str, Payload], list]:
+    """In a worker: check one bucket's files; write the bucket when it holds all of them.
+
+    Returns the bucket's pickle (what the cache file holds, so the data is pickled once), the
+    payloads of files that cannot be cached, and (path, signature, hash, computed) per file."""
     stage = _FORKED
     assert stage is not None  # noqa: S101 - set before the pool forks
     number, members, whole = job
     with _gc_paused():
-        results = [stage.check(placement) for placement in members]
+        entries: dict[str, tuple[str, Payload]] = {}
+        others: dict[str, Payload] = {}
+        index = []
+        for placement in members:
+            (rel, sig, digest, payload), computed = stage.check(placement)
+            if digest is None:
+                others[rel] = payload
+            else:
+                entries[rel] = (digest, payload)
+            index.append((rel, sig, digest, computed))
+        blob = cache.bucket_bytes(stage.store.version if stage.store else "", entries)
         if whole and stage.store is not None:
-            entries = {checked[0]: (checked[2], checked[3]) for checked, _ in results if checked[2] is not None}
-            stage.store.write(f"files-{number:02d}.pickle", cache.bucket_bytes(stage.store.version, entries))
-        return number, whole, cache.dumps(results)
+            stage.store.write(f"files-{number:02d}.pickle", blob)
+        return number, whole, blob, others, index
 
 
 def _workers() -> int:
