@@ -20,7 +20,11 @@ manifest as common: a query leans on its rarer keys, and a query made only of co
 the first ``MAX_POSTINGS`` records holding them, said to be partial.
 
 Keys are sorted by UTF-16 code units, as JavaScript compares strings. Records are numbered in
-the order results are shown: bodies, laws, benchmarks, items, then decisions newest first.
+the order results are shown (bodies, laws, benchmarks, items, then decisions newest first), with
+room to spare so that a rebuild renumbers few of them (`numbers`): the records of a *group* (a
+decision's day) have a block of numbers of their own, which depends on the group alone. Adding
+a decision changes its day's record file, the shards of its keys and the manifest, not the files
+of every record after it.
 
 `Reader` runs a query the way assets/search.js does, counting the bytes it reads: the tests use it
 for lookups, and it tells what one query costs a browser.
@@ -34,7 +38,7 @@ import json
 import operator
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,7 +50,7 @@ CHUNK = 16
 #: A text key in more records than this is common: its list is cut to the first ones.
 MAX_POSTINGS = 2000
 #: Shard size in bytes of JSON: a shard ends at a key whose hash picks it once it holds ``SHARD_MIN``
-#: (so that adding a record moves few boundaries), and always before ``SHARD_MAX``.
+#: (so that adding a record moves few boundaries), and before a key that would take it past ``SHARD_MAX``.
 SHARD_MIN = 8 * 1024
 SHARD_MAX = 24 * 1024
 _SPREAD = 16
@@ -109,6 +113,7 @@ class Doc:
     details: tuple[str, ...] = ()  # shown under the title
     texts: tuple[str, ...] = ()  # found by Chinese substring
     ids: tuple[str, ...] = ()  # found by exact value and by prefix
+    group: int | None = None  # numbered in a block of its group's (see `numbers`); None: from 0, in order
 
     def record(self) -> dict[str, Any]:
         out: dict[str, Any] = {"k": self.kind, "u": self.url, "t": self.title, "s": list(self.details)}
@@ -127,11 +132,48 @@ def _dumps(value: Any) -> str:
 _string = json.encoder.encode_basestring
 
 
+def numbers(docs: Sequence[Doc]) -> list[int]:
+    """Each record's number, in the order given (the order results show), with room to spare.
+
+    Records without a group come first and are numbered 0, 1, 2, … . Group ``g`` (groups in
+    ascending order) has the block of ``span`` numbers from ``start + g * span``, its records
+    numbered from the block's first in the order given: ``start`` is the power of two at or
+    above the count of records without a group and ``span`` the one at or above the largest
+    group (both at least ``CHUNK``, so a block's records share no file with another block's).
+    A record added at the end of its group renumbers no other; only a group outgrowing ``span``
+    or the records without a group outgrowing ``start`` renumbers all the groups.
+    """
+    plain = 0
+    sizes: Counter[int] = Counter()
+    last = None
+    for doc in docs:
+        if doc.group is None:
+            if sizes:
+                raise ValueError(f"{doc.url}: a record without a group after grouped ones")
+            plain += 1
+            continue
+        if doc.group < 0 or (last is not None and doc.group < last):
+            raise ValueError(f"{doc.url}: group {doc.group} after group {last} (groups ascend from 0)")
+        last = doc.group
+        sizes[doc.group] += 1
+    start, span = _power(plain), _power(max(sizes.values(), default=0))
+    out = list(range(plain))
+    for group, size in sorted(sizes.items()):
+        out.extend(range(start + group * span, start + group * span + size))
+    return out
+
+
+def _power(count: int) -> int:
+    """The power of two at or above `count`, at least CHUNK."""
+    return max(CHUNK, 1 << (count - 1).bit_length())
+
+
 def build(docs: Sequence[Doc]) -> dict[str, str]:
-    """The index of `docs` (numbered in the order given): file path under ``search/`` → JSON text."""
+    """The index of `docs` (numbered by `numbers`): file path under ``search/`` → JSON text."""
     text: dict[str, list[int]] = defaultdict(list)
     ids: dict[str, list[int]] = defaultdict(list)
-    for number, doc in enumerate(docs):
+    numbered = numbers(docs)
+    for number, doc in zip(numbered, docs, strict=True):
         keys = text_keys(doc.texts[0]) if len(doc.texts) == 1 else set().union(*map(text_keys, doc.texts))
         for key in keys:
             text[key].append(number)
@@ -144,8 +186,11 @@ def build(docs: Sequence[Doc]) -> dict[str, str]:
         "text": _shards("t", text, files), "ids": _shards("i", ids, files),
         "common": dict(sorted(common.items(), key=lambda kv: sort_key(kv[0]))),
     }
-    for start in range(0, len(docs), CHUNK):
-        files[f"d/{start // CHUNK}.json"] = _dumps([doc.record() for doc in docs[start:start + CHUNK]])
+    chunks: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for number, doc in zip(numbered, docs, strict=True):
+        chunks[number // CHUNK].append(doc.record())  # from the chunk's first number on, without a gap
+    for chunk, records in chunks.items():
+        files[f"d/{chunk}.json"] = _dumps(records)
     files["manifest.json"] = _dumps(manifest)
     return files
 
@@ -170,14 +215,20 @@ def _shards(prefix: str, postings: dict[str, list[int]], files: dict[str, str]) 
         out.append([_separator(last, first) if out else "", name])
         entries, size = [], 0
 
+    previous = ""
     for key in sorted(postings, key=sort_key):
-        if not entries:
-            first = key
         numbers = postings[key][:MAX_POSTINGS]
         deltas = ",".join(map(str, (b - a for a, b in zip([0, *numbers], numbers, strict=False))))
         entry = f"[{_string(key)},[{deltas}]]"
+        grows = len(entry) + len(key.encode()) - len(key) + 1  # bytes of UTF-8
+        if size >= SHARD_MIN and size + grows > SHARD_MAX:  # a long list (a common key's) starts the next shard
+            cut()
+            last = previous
+        if not entries:
+            first = key
         entries.append(entry)
-        size += len(entry) + len(key.encode()) - len(key) + 1  # bytes of UTF-8
+        size += grows
+        previous = key
         if size >= SHARD_MAX or (size >= SHARD_MIN and _spread(key) == 0):
             cut()
             last = key

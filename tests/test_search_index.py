@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -163,6 +164,85 @@ def test_a_common_key_is_cut_and_listed_and_a_query_of_common_keys_only_is_parti
     assert common.partial and common.total == 50 and len(common.docs) == search_index.PAGE
     rare = search(files, "第123号商店")  # 第1, 12, 23, 3号 are rarer: the answer is whole
     assert not rare.partial and [doc["u"] for doc in rare.docs] == ["decisions/x/123/"]
+
+
+# Numbers: in the order results show, with room to spare
+
+def test_records_without_a_group_come_first_and_each_group_has_a_block_of_its_own():
+    docs = [Doc("i", f"i/{n}/", "事项") for n in range(20)]
+    docs += [Doc("d", f"d/{n}/", "决定", group=g) for g, n in [(3, 0), (3, 1), (5, 2), (40, 3), (40, 4), (40, 5)]]
+    # start: 32, the power of two at or above 20; span: 16 (CHUNK), at or above the largest group (3)
+    assert search_index.numbers(docs) == [*range(20), 32 + 3 * 16, 32 + 3 * 16 + 1, 32 + 5 * 16, *range(32 + 640, 675)]
+    files = build(docs)
+    assert sorted(name for name in files if name.startswith("d/")) == ["d/0.json", "d/1.json", "d/42.json",
+                                                                       "d/5.json", "d/7.json"]
+    assert [record["u"] for record in json.loads(files["d/42.json"])] == ["d/3/", "d/4/", "d/5/"]
+    assert Reader.of(files).doc(674)["u"] == "d/5/"
+
+
+@pytest.mark.parametrize(("groups", "message"), [
+    pytest.param([1, None], "d/1/: a record without a group after grouped ones", id="ungrouped-after-grouped"),
+    pytest.param([2, 1], "d/1/: group 1 after group 2", id="descending"),
+    pytest.param([-1], "d/0/: group -1 after group None", id="negative"),
+])
+def test_groups_out_of_order_are_refused(groups: list[int | None], message: str):
+    docs = [Doc("d", f"d/{n}/", "决定", group=group) for n, group in enumerate(groups)]
+    with pytest.raises(ValueError, match=re.escape(message)):
+        search_index.numbers(docs)
+
+
+def dated_docs(items: int, days: int, per_day: int) -> list[Doc]:
+    """Items, then decisions grouped by day (40 a day), as pages/search.py gives them."""
+    docs = [Doc("i", f"items/{n}/", f"对第{n}号事项的行政处罚", (f"441825-X-{n:05d}",), (f"对第{n}号事项的行政处罚",),
+                (f"441825-X-{n:05d}",)) for n in range(items)]
+    for day in range(days):
+        for n in range(per_day):
+            title = f"关于{day}号街第{n}号商店销售过期食品的决定"
+            docs.append(Doc("d", f"decisions/{day}-{n}/", title, (f"连山市监罚〔2024〕{day * 100 + n}号",), (title,),
+                            (f"连山市监罚〔2024〕{day * 100 + n}号",), group=100 + day))
+    return docs
+
+
+@pytest.mark.parametrize("day", [0, 70], ids=["newest-day", "an-older-day"])
+def test_adding_a_decision_at_the_end_of_its_day_changes_only_a_few_index_files(day: int):
+    docs = dated_docs(2000, 150, 40)
+    before = build(docs)
+    at = 2000 + (day + 1) * 40  # after the day's last decision: published after them
+    title = "关于新开张的小卖部未取得许可从事经营的决定"
+    new = Doc("d", "decisions/new/", title, ("连山市监罚〔2024〕99999号",), (title,), ("连山市监罚〔2024〕99999号",),
+              group=100 + day)
+    after = build([*docs[:at], new, *docs[at:]])
+    changed = sorted(name for name in after if before.get(name) != after[name])
+    keys = text_keys(title) | {normalize_id(new.ids[0])}
+    assert len(before) > 500
+    assert [name for name in changed if name.startswith("d/")] == [f"d/{(2048 + (100 + day) * 64 + 40) // 16}.json"]
+    assert "manifest.json" in changed
+    # the shards holding the new record's keys: renamed (content-addressed), the others untouched
+    assert len([name for name in changed if name[:2] in ("t-", "i-")]) <= len(keys)
+    assert len(set(before) - set(after)) <= len(keys) and len(changed) <= len(keys) + 2
+    # and results still show newest first
+    assert [d["u"] for d in search(after, "过期食品").docs][:3] == ["decisions/0-0/", "decisions/0-1/", "decisions/0-2/"]
+    assert search(after, "小卖部").docs[0]["u"] == "decisions/new/"
+
+
+def test_a_decision_added_to_the_sample_renumbers_no_other_record(project: Path):
+    def numbered(files: dict[str, str]) -> dict[str, int]:
+        return {record["u"]: int(name[2:-5]) * search_index.CHUNK + index for name, text in files.items()
+                if name.startswith("d/") for index, record in enumerate(json.loads(text))}
+
+    before = numbered(index_of(pages(validate(project).corpus, DAY)))
+    folder = project / "data/agencies/lsscjgj/decisions/2024"
+    text = (folder / "2024-012.yaml").read_text(encoding="utf-8")
+    (folder / "2024-013.yaml").write_text(
+        text.replace("12号", "13号").replace("published_on: 2024-04-15", "published_on: 2024-04-16")
+        .replace("禾丰食品", "稻香食品").replace("MA4W2G6Y8W", "MA4W2G6Y9X"), encoding="utf-8")
+    corpus = validate(project)
+    assert [p for p in corpus.problems if p.severity == "error"] == []
+    after = numbered(index_of(pages(corpus.corpus, DAY)))
+    assert len(after) == len(before) + 1
+    assert {url: after[url] for url in before} == before
+    new = next(url for url in after if url not in before)
+    assert after[new] == max(after.values())  # the same day, published later: after the other
 
 
 def test_keys_beyond_the_basic_plane_sort_as_javascript_sorts_them():
@@ -333,7 +413,7 @@ def test_the_script_cuts_text_and_identifiers_as_the_builder_does():
 # A county's scale: the shards stay small and a query stays under issue 6's 300 KB
 
 def county(seed: int = 7) -> list[Doc]:
-    """~65k records shaped like a county's: 10k items, 55k decisions of 30k parties in 7 towns."""
+    """~65k records shaped like a county's: 10k items, 55k decisions of 30k parties in 7 towns, 40 a day."""
     import random
 
     rng = random.Random(seed)
@@ -360,7 +440,7 @@ def county(seed: int = 7) -> list[Doc]:
                                                           for _ in range(10))
         title = f"关于{party}{rng.choice(acts)}的行政处罚决定"
         docs.append(Doc("d", f"decisions/x/{year}-{n:05d}/", title, (doc_no, "县市场监管局", f"{year}-01-01",
-                        f"当事人：{party}"), (title, party), (doc_no, code)))
+                        f"当事人：{party}"), (title, party), (doc_no, code), group=n // 40))  # 40 a day
     return docs
 
 

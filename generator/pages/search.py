@@ -3,16 +3,23 @@
 The index is built from the records, never from the written HTML, and holds only what the pages
 show: decisions on display today (render.visible: an expired or a minor's decision is in no
 file), a withdrawn one as its withdrawal notice (its 文书号, not its title, party or credit code).
+
+Decisions are grouped by their day (search_index.numbers), newest day first and, within a day,
+in the order they were published (then by 文书号): a decision published today comes last in its
+day, so adding it renumbers no other record and a rebuild changes few index files.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import posixpath
 from typing import Any
 
 from .. import search_index
 from ..render import TEMPLATES
 from ..search_index import Doc
+from ..workdays import parse_date
 from . import Context, decisions
 from .benchmarks import documents_in_order
 from .laws import LEVELS as LAW_LEVELS
@@ -34,8 +41,21 @@ def pages(ctx: Context) -> dict[str, str]:
 
 def documents(ctx: Context) -> list[Doc]:
     """Every record with a page, in the order results show: bodies, laws, benchmarks, items, decisions."""
-    return [*_agencies(ctx), *_laws(ctx), *_benchmarks(ctx), *_items(ctx),
-            *(_decision(ctx, d) for d in ctx.shown)]
+    return [*_agencies(ctx), *_laws(ctx), *_benchmarks(ctx), *_items(ctx), *_decisions(ctx)]
+
+
+#: A decision's group is the number of days from its day to this one: newest first, and the same in every build.
+LAST_DAY = datetime.date(2100, 1, 1)
+
+
+def _decisions(ctx: Context) -> list[Doc]:
+    def group(decision: dict) -> int:
+        day = parse_date(decision.get("decided_on"))
+        return max(0, (LAST_DAY - day).days) if day is not None else (LAST_DAY - datetime.date.min).days
+
+    keyed = sorted((group(d), str(d.get("published_on") or ""), str(d.get("doc_no") or ""), index)
+                   for index, d in enumerate(ctx.shown))
+    return [dataclasses.replace(_decision(ctx, ctx.shown[index]), group=day) for day, _, _, index in keyed]
 
 
 def site_path(ctx: Context, uri: str) -> str:
