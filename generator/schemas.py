@@ -103,6 +103,9 @@ class Shape:
     description: str | None = None
     format: str | None = None  # e.g. "date"
     enum: list = field(default_factory=list)  # allowed values, in the schema's order
+    #: nothing at or below this place is converted or tracked, so `coerce` returns values as
+    #: they are (set by `SchemaSet.shape` once the shape is complete; see `_mark_inert`)
+    inert: bool = field(default=False, compare=False)
 
 
 def _absorb(target: Shape, source: Shape) -> None:
@@ -176,7 +179,9 @@ class SchemaSet:
     def shape(self, kind: str) -> Shape:
         if kind not in self._shapes:
             name = KIND_SCHEMAS[kind]
-            self._shapes[kind] = _ShapeBuilder(self).build(self.documents[name], name)
+            shape = _ShapeBuilder(self).build(self.documents[name], name)
+            _mark_inert(shape)
+            self._shapes[kind] = shape
         return self._shapes[kind]
 
     def resolve(self, ref: str, base: str) -> tuple[dict, str]:
@@ -270,6 +275,35 @@ class _ShapeBuilder:
         return shape
 
 
+_CONVERTED = frozenset({"integer", "number", "boolean"})
+
+
+def _mark_inert(root: Shape) -> None:
+    """Set `Shape.inert` on every place reachable from `root`: a place is inert when `coerce`
+    leaves its text alone (text allowed, or no number or boolean allowed), it is not a tracked
+    definition, and every place below it is inert. Schemas are recursive, so this starts from
+    "all inert" and withdraws it until nothing changes."""
+    shapes: dict[int, Shape] = {}
+    stack = [root]
+    while stack:
+        shape = stack.pop()
+        if id(shape) not in shapes:
+            shapes[id(shape)] = shape
+            stack.extend(shape.props.values())
+            if shape.items is not None:
+                stack.append(shape.items)
+    for shape in shapes.values():
+        shape.inert = shape.defn not in TRACKED_DEFS and ("string" in shape.types or not shape.types & _CONVERTED)
+    changed = True
+    while changed:
+        changed = False
+        for shape in shapes.values():
+            if shape.inert and (any(not child.inert for child in shape.props.values())
+                                or (shape.items is not None and not shape.items.inert)):
+                shape.inert = False
+                changed = True
+
+
 def _json_type(value: Any) -> str:
     if isinstance(value, bool):
         return "boolean"
@@ -289,8 +323,11 @@ def coerce(value: Any, shape: Shape, path: Path = (), found: list | None = None)
 
     A number is read only from plain decimal text (so ``010000`` or ``1e3`` stay text and
     fail the schema with a message); ``true``/``false`` only where a boolean is allowed.
-    Values of `TRACKED_DEFS` are appended to `found` as ``(defn, path, value)``.
+    Values of `TRACKED_DEFS` are appended to `found` as ``(defn, path, value)``. Where
+    nothing can change (`Shape.inert`), the value itself is returned, not a copy.
     """
+    if shape.inert:
+        return value
     if isinstance(value, dict):
         props = shape.props
         return {key: coerce(item, props[key], path + (key,), found) if key in props else item

@@ -249,3 +249,41 @@ def test_an_unexpected_field_jsonschema_does_not_name_is_reported_not_guessed():
     problems = list(Explainer(SCHEMAS, "benchmark").problems(error, "b.yaml", {}))
     assert [(p.code, p.path) for p in problems] == [("schema-unknown-field", ("entries", 0))]
     assert "不允许的字段" in problems[0].message
+
+
+def _without_inert_marks(shape: Any, seen: dict[int, Any] | None = None) -> Any:
+    """A copy of a shape tree with no place marked inert: `coerce` then walks everything."""
+    import dataclasses
+
+    seen = {} if seen is None else seen
+    if id(shape) not in seen:
+        copy = dataclasses.replace(shape, props={}, inert=False)
+        seen[id(shape)] = copy
+        copy.props = {key: _without_inert_marks(child, seen) for key, child in shape.props.items()}
+        copy.items = None if shape.items is None else _without_inert_marks(shape.items, seen)
+    return seen[id(shape)]
+
+
+def test_skipping_inert_places_changes_no_coerced_value_and_no_tracked_value(tmp_path):
+    from pathlib import Path
+
+    from generator.layout import discover
+    from generator.loader import load_file
+    from generator.schemas import coerce
+    from generator.synth import synthesize
+
+    repo = Path(__file__).resolve().parent.parent
+    synthesize(repo, tmp_path / "tiny", "tiny", seed=5)
+    schemas = SchemaSet()
+    marked = {kind: schemas.shape(kind) for kind in KIND_SCHEMAS}
+    assert any(shape.inert for shape in marked["decision"].props.values())
+    assert not marked["decision"].inert  # fines are numbers, doc_no is tracked
+    plain = {kind: _without_inert_marks(shape) for kind, shape in marked.items()}
+    for root in (repo, tmp_path / "tiny"):
+        placements, _ = discover(root)
+        for placement in placements:
+            data = load_file(root / placement.rel, placement.rel).data
+            fast: list = []
+            slow: list = []
+            assert coerce(data, marked[placement.kind], (), fast) == coerce(data, plain[placement.kind], (), slow)
+            assert fast == slow, placement.rel
