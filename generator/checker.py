@@ -17,6 +17,7 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -258,7 +259,9 @@ def _work(job: tuple[int, list[Placement], bool]) -> tuple[int, bool, bytes, dic
 
 
 def _workers() -> int:
-    if "fork" not in multiprocessing.get_all_start_methods():
+    """How many processes may share the work: 1 without fork, or when other threads run (a
+    fork copies their locks held, not the threads: `portal serve` watches files in threads)."""
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
         return 1
     try:
         return len(os.sched_getaffinity(0))

@@ -1334,7 +1334,7 @@ def import_workbook(path: FsPath, root: FsPath, schemas: SchemaSet | None = None
         for file, content in changed.items():
             (copy / file).parent.mkdir(parents=True, exist_ok=True)
             (copy / file).write_bytes(content)
-        after = validate(copy, schemas).problems
+        after = validate(copy, schemas, use_cache=False).problems  # a cache of a temporary copy is never reused
     before = {_identity(p) for p in validate(root, schemas).problems} if after else set()
 
     flagged = {(f.sheet, f.row, f.column) for f in plan.findings if f.column is not None}

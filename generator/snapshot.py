@@ -143,7 +143,7 @@ def _validated(source: FsPath) -> Any:
     from .problems import has_errors
     from .reporter import render
 
-    result = validate(source)
+    result = validate(source, use_cache=False)  # a temporary export: its cache would never be reused
     if has_errors(result.problems):
         raise SnapshotError(render("text", result.problems, len(result.corpus.documents))
                             + "提交中的数据有错误，未生成存档。")

@@ -209,3 +209,24 @@ def test_a_rule_that_crashes_in_either_process_is_an_internal_error(
     monkeypatch.setattr(checker.RULES[rule], "check", crash)
     with pytest.raises(checker.InternalError, match=f"规则 {rule} 内部出错：ValueError"):
         validate(project, use_cache=False)
+
+
+def test_no_process_is_forked_while_other_threads_run(project_with_errors: Path, monkeypatch: pytest.MonkeyPatch):
+    import threading
+
+    monkeypatch.setattr(checker, "PARALLEL_MIN", 1)
+    assert checker._workers() > 1 or os.cpu_count() == 1
+    stop = threading.Event()
+    watcher = threading.Thread(target=stop.wait)  # like `portal serve`'s file watcher
+    watcher.start()
+    try:
+        assert checker._workers() == 1
+
+        def no_fork(*args: object) -> None:
+            raise AssertionError("a process was forked")
+
+        monkeypatch.setattr(checker.multiprocessing, "get_context", no_fork)
+        assert validate(project_with_errors, use_cache=False).problems
+    finally:
+        stop.set()
+        watcher.join()
