@@ -222,8 +222,11 @@ def _entries(corpus: Any, schemas: SchemaSet) -> Dataset:
     entry_shape = document_shape.props["entries"].items
     assert entry_shape is not None
     records = []
+    documents: dict[int, dict] = {}  # one copy of a document for all its entries
     for ref in _first(corpus.entries):
-        document = {k: v for k, v in ref.document.data.items() if k != "entries"}
+        document = documents.get(id(ref.document.data))
+        if document is None:
+            document = documents[id(ref.document.data)] = {k: v for k, v in ref.document.data.items() if k != "entries"}
         records.append({"document": document, **ref.value})
     document_columns = [Field(("document", *f.path), f"基准文件·{f.title}", f.description, f.type, f.enum, f.format)
                         for f in columns(document_shape, omit=("entries",))]
@@ -331,9 +334,30 @@ def _compact(value: list | dict) -> str:
 # --- files -------------------------------------------------------------------------------------
 
 def json_bytes(dataset: Dataset, today: datetime.date) -> bytes:
+    """``json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2)`` and a line feed, in UTF-8.
+
+    Written a record at a time: json.dumps with an indent gathers every piece of text of the whole
+    document in one list first (hundreds of MB for a county's benchmark entries).
+    """
     document = {"title": dataset.title, "description": dataset.description, "date": today.isoformat(),
-                "records": dataset.records}
-    return (json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
+                "records": _RECORDS if dataset.records else []}
+    head, _, tail = (json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n").partition(
+        json.dumps(_RECORDS))
+    if not dataset.records:
+        return head.encode("utf-8")
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, indent=2).encode
+    out = [head.encode("utf-8"), b"[\n"]
+    for start in range(0, len(dataset.records), 1000):
+        # A record's lines indented two levels: JSON text holds no line feed but these.
+        text = ",\n".join("    " + encode(record).replace("\n", "\n    ")
+                          for record in dataset.records[start:start + 1000])
+        out.append(("" if start == 0 else ",\n").encode() + text.encode("utf-8"))
+    out.append(b"\n  ]" + tail.encode("utf-8"))
+    return b"".join(out)
+
+
+#: Stands for the records in the document json_bytes writes around them (no title holds it).
+_RECORDS = "\x00records\x00"
 
 
 def csv_bytes(table: Table, values: list[list[Any]] | None = None) -> bytes:

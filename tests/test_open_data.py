@@ -480,6 +480,16 @@ def test_a_list_or_object_cell_is_its_compact_json(value: Any):
     assert datapackage.cells(table) == [[datapackage.compact_json(value)]]
 
 
+@pytest.mark.parametrize("records", [[], [{}], [[]], [{"b": {"c": [1, {"d": None}], "a": []}, "z": "一\n二\"", "a": 1.5}],
+                                     [{"n": n} for n in range(2345)]], ids=["none", "empty", "a-list", "nested", "many"])
+def test_a_json_file_is_what_json_dumps_writes(records: list):
+    day = datetime.date(2026, 11, 27)
+    dataset = datapackage.Dataset("t", "表", "说明", records, [])
+    document = {"title": "表", "description": "说明", "date": "2026-11-27", "records": records}
+    expected = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    assert datapackage.json_bytes(dataset, day) == expected.encode("utf-8")
+
+
 def test_the_files_are_the_same_written_in_one_process_or_several(corpus):
     from generator.pages import context, open_data
     from generator.render import environment

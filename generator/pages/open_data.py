@@ -18,16 +18,17 @@ PAGE = f"{datapackage.FOLDER}/index.md"
 def pages(ctx: Context) -> dict[str, Any]:
     sets = datapackage.datasets(ctx.corpus, ctx.schemas, ctx.site, ctx.shown, lambda d: _extra(ctx, d))
     files = datapackage.files(sets, ctx.today, ctx.site)
+    # Each file hashed once: a county's files are 165 MB.
+    described = {uri.rpartition("/")[2]: _file(uri.rpartition("/")[2], data) for uri, data in files.items()}
     listing = [{"dataset": dataset,
-                "json": _file(files, f"{dataset.name}.json"),
-                "xlsx": _file(files, f"{dataset.name}.xlsx"),
-                "tables": [{"table": table, "csv": _file(files, f"{table.name}.csv"),
+                "json": described[f"{dataset.name}.json"],
+                "xlsx": described[f"{dataset.name}.xlsx"],
+                "tables": [{"table": table, "csv": described[f"{table.name}.csv"],
                             "schema": datapackage.table_schema(table)} for table in dataset.tables]}
                for dataset in sets]
-    every = sorted((_file(files, uri.rpartition("/")[2]) for uri in files), key=lambda f: f["name"])
+    every = sorted(described.values(), key=lambda f: f["name"])
     page = ctx.env.get_template("open-data.md.j2").render(
-        **ctx.base, src_uri=PAGE, listing=listing, files=every, package=_file(files, datapackage.PACKAGE),
-        feed=FEED)
+        **ctx.base, src_uri=PAGE, listing=listing, files=every, package=described[datapackage.PACKAGE], feed=FEED)
     # Text files as text (so checks that search the generated pages read them too); workbooks as bytes.
     return {PAGE: page, **{uri: data if uri.endswith(".xlsx") else data.decode("utf-8") for uri, data in files.items()}}
 
@@ -37,8 +38,7 @@ def _extra(ctx: Context, decision: dict) -> dict[str, str]:
             datapackage.CONTENT_HASH: decisions.content_hash(decision)}
 
 
-def _file(files: dict[str, bytes], name: str) -> dict[str, Any]:
-    data = files[f"{datapackage.FOLDER}/{name}"]
+def _file(name: str, data: bytes) -> dict[str, Any]:
     return {"name": name, "bytes": len(data), "size": _size(len(data)), "sha256": datapackage.sha256(data)}
 
 
