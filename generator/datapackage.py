@@ -39,7 +39,7 @@ import multiprocessing
 import os
 import re
 import string
-import sys
+import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -693,6 +693,19 @@ def _freeze() -> None:
     gc.freeze()
 
 
+def _processors() -> int:
+    """The processors this process may use; 1 where it cannot fork safely: without fork, with
+    other threads running (`portal serve` watches files in threads, and a fork copies the locks
+    they hold but not the threads), or in a daemon process, which may not start any."""
+    if ("fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1
+            or multiprocessing.current_process().daemon):
+        return 1
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 def _size(dataset: Dataset) -> int:
     return sum(len(table.rows) * len(table.fields) for table in dataset.tables)
 
@@ -701,17 +714,16 @@ def files(sets: list[Dataset], today: datetime.date, site: dict, *, workers: int
     """Every file of the open data, by its path under the site: JSON, CSV, XLSX, datapackage.json.
 
     `workers`: processes writing the files, each a dataset's JSON file or its CSV files and
-    workbook at a time (largest first). By default as many as there are processors, on systems
-    that can fork this process (its copy of the records costs nothing to hand over), once there
-    is enough to write; 1 writes them in this process. The files are the same either way.
+    workbook at a time (largest first). By default as many as there are processors for this
+    process once there is enough to write, where this process can fork (its copy of the records
+    costs nothing to hand over); 1 writes them in this process. The files are the same either way.
     """
     global _WORK
     creator = str(site.get("sponsor") or site.get("name") or "portal")
     tasks = sorted(((index, kind) for index in range(len(sets)) for kind in ("tables", "json")),
                    key=lambda task: -_size(sets[task[0]]))
     if workers is None:
-        forks = "fork" in multiprocessing.get_all_start_methods() and sys.platform.startswith("linux")
-        workers = min(os.cpu_count() or 1, len(tasks)) if forks and sum(map(_size, sets)) >= PARALLEL_CELLS else 1
+        workers = min(_processors(), len(tasks)) if sum(map(_size, sets)) >= PARALLEL_CELLS else 1
     _WORK = (sets, today, creator)
     try:
         if workers > 1:

@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import re
+import threading
 import time
 import xml.etree.ElementTree as ET
 import zipfile
@@ -488,6 +489,18 @@ def test_a_json_file_is_what_json_dumps_writes(records: list):
     document = {"title": "表", "description": "说明", "date": "2026-11-27", "records": records}
     expected = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
     assert datapackage.json_bytes(dataset, day) == expected.encode("utf-8")
+
+
+def test_no_worker_is_forked_while_other_threads_run():
+    # `portal serve` watches files in threads: a fork would copy the locks they hold, not the threads.
+    release = threading.Event()
+    watcher = threading.Thread(target=release.wait)
+    watcher.start()
+    try:
+        assert datapackage._processors() == 1
+    finally:
+        release.set()
+        watcher.join()
 
 
 def test_the_files_are_the_same_written_in_one_process_or_several(corpus):
