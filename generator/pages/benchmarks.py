@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from .. import penalties
-from . import Context
+from . import Context, Deferred, HtmlPage
 from .links import benchmark_uri
 
 LEVELS = ("省", "市", "县")
 LEVEL_NAMES = {"省": "省级裁量基准", "市": "市级裁量基准", "县": "本县细化裁量基准"}
 
 
-def pages(ctx: Context) -> dict[str, str]:
+def pages(ctx: Context) -> dict[str, Any]:
     documents = documents_in_order(ctx)
     groups = [{"level": level, "name": LEVEL_NAMES[level],
                "documents": [d for d in documents if d.get("issuer_level") == level]} for level in LEVELS]
@@ -24,13 +24,19 @@ def pages(ctx: Context) -> dict[str, str]:
     for document, entry in parents.values():
         if isinstance(entry.get("parent"), str):
             children.setdefault(entry["parent"], []).append((document, entry))
-    template = ctx.env.get_template("benchmark.md.j2")
     for document in documents:
-        uri = benchmark_uri(document["id"])
-        entries = [entry_view(entry, parents, children, ctx) for entry in _entries(document)]
-        out[uri] = template.render(**ctx.base, src_uri=uri, document=document, entries=entries,
-                                   agency=ctx.corpus.agency(document.get("agency")))
+        out[benchmark_uri(document["id"])] = Deferred(page, (ctx, document, parents, children))
     return out
+
+
+def page(ctx: Context, document: dict, parents: dict, children: dict) -> HtmlPage:
+    """A benchmark document's page: its fields, then a section per entry (anchor: the entry's id)."""
+    uri = benchmark_uri(document["id"])
+    entries = [entry_view(entry, parents, children, ctx) for entry in _entries(document)]
+    body = ctx.env.get_template("benchmark.html.j2").render(**ctx.base, src_uri=uri, document=document,
+                                                            entries=entries,
+                                                            agency=ctx.corpus.agency(document.get("agency")))
+    return HtmlPage(str(document.get("title", document["id"])), body)
 
 
 def documents_in_order(ctx: Context) -> list[dict]:

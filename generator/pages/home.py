@@ -22,6 +22,6 @@ def pages(ctx: Context) -> dict[str, str]:
         if isinstance(decision.get("type"), str):
             types.setdefault(decision["type"], {"items": 0, "decisions": 0})["decisions"] += 1
     return {"index.md": ctx.env.get_template("index.md.j2").render(
-        **ctx.base, agencies=ctx.agencies, latest=ctx.shown[:10], names=ctx.names, counts=counts,
+        **ctx.base, src_uri="index.md", agencies=ctx.agencies, latest=ctx.shown[:10], names=ctx.names, counts=counts,
         by_body=by_body, by_type=sorted(types.items(), key=lambda kv: (-kv[1]["items"], kv[0])),
         decision_links=decisions.links(ctx, ctx.shown[:10], "index.md"))}

@@ -11,13 +11,13 @@ from typing import Any
 from .. import citations
 from ..numerals import to_chinese
 from ..rules.legal_citations import resolved
-from . import Context
+from . import Context, Deferred, HtmlPage
 from .links import agency_uri, article_anchor, benchmark_uri, item_uri, law_uri
 
 LEVELS = ("法律", "行政法规", "部门规章", "地方性法规", "地方政府规章", "规范性文件")
 
 
-def pages(ctx: Context) -> dict[str, str]:
+def pages(ctx: Context) -> dict[str, Any]:
     laws = sorted((refs[0].value for refs in ctx.corpus.laws.values() if isinstance(refs[0].value, dict)),
                   key=lambda law: (LEVELS.index(law["level"]) if law.get("level") in LEVELS else len(LEVELS),
                                    law["id"]))
@@ -25,15 +25,19 @@ def pages(ctx: Context) -> dict[str, str]:
         **ctx.base, src_uri="laws/index.md", laws=laws)}
     cited = cited_articles(ctx)
     citing = citing_pages(ctx)
-    template = ctx.env.get_template("law.md.j2")
     for law in laws:
-        uri = law_uri(law["id"])
-        replaced = ctx.corpus.laws.get(law.get("replaced_by")) if isinstance(law.get("replaced_by"), str) else None
-        out[uri] = template.render(**ctx.base, src_uri=uri, law=law,
-                                   articles=articles(law, cited.get(law["id"], set())),
-                                   citing=citing.get(law["id"], {}),
-                                   replaced_by=replaced[0].value if replaced else None)
+        out[law_uri(law["id"])] = Deferred(page, (ctx, law, cited.get(law["id"], set()), citing.get(law["id"], {})))
     return out
+
+
+def page(ctx: Context, law: dict, cited: set, citing: dict) -> HtmlPage:
+    """A law's page: its fields, and each article (anchor ``article-N``) with the records citing it."""
+    uri = law_uri(law["id"])
+    replaced = ctx.corpus.laws.get(law.get("replaced_by")) if isinstance(law.get("replaced_by"), str) else None
+    body = ctx.env.get_template("law.html.j2").render(
+        **ctx.base, src_uri=uri, law=law, articles=articles(law, cited), citing=citing,
+        replaced_by=replaced[0].value if replaced else None)
+    return HtmlPage(str(law.get("name", law["id"])), body)
 
 
 def cited_articles(ctx: Context) -> dict[str, set[citations.Article]]:
