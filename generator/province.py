@@ -63,6 +63,8 @@ ROUTE_SHARD = 8 * 1024
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 #: What the index page counts, in this order (search_index.KINDS names them).
 COUNTED = ("a", "i", "b", "d")
+_FIELDS = {"id", "name", "county", "region_code", "base_url", "counts", "routes", "search_manifest_sha256", "files",
+           "bytes"}
 
 
 class ShardError(Exception):
@@ -151,8 +153,10 @@ def check(site: Path, base_url: str) -> tuple[dict[str, Any] | None, list[str]]:
         return None, [f"{where}：缺少 {SHARD_FILE}，不是描述过的分片（生成网站后请运行 portal province shard）。"]
     except (ValueError, UnicodeDecodeError) as exc:
         return None, [f"{where}：{SHARD_FILE} 无法读取（{exc}），文件已损坏。"]
-    if not isinstance(shard, dict) or shard.get("format") != FORMAT or not _ID.match(str(shard.get("id", ""))):
-        return None, [f"{where}：{SHARD_FILE} 的格式不是 {FORMAT} 或没有合法的标识，请用当前的 portal 重新描述。"]
+    if (not isinstance(shard, dict) or shard.get("format") != FORMAT or not _ID.match(str(shard.get("id", "")))
+            or not _FIELDS <= set(shard)):
+        return None, [f"{where}：{SHARD_FILE} 的格式不是 {FORMAT}、没有合法的标识或缺少字段，"
+                      "请用当前的 portal 重新描述。"]
     where = f"分片 {shard['id']}（{shard.get('county') or shard.get('name')}）"
     problems = []
     if shard.get("base_url") != f"{base_url}{shard['id']}/":

@@ -230,11 +230,18 @@ def _garble_shard_json(site: Path) -> None:
     (site / "shard.json").write_text("{", "utf-8")
 
 
+def _drop_a_field(site: Path) -> None:
+    shard = json.loads((site / "shard.json").read_text("utf-8"))
+    del shard["counts"]
+    (site / "shard.json").write_text(json.dumps(shard), "utf-8")
+
+
 @pytest.mark.parametrize(("damage", "message"), [
     pytest.param(_edit_manifest, "分片 490001（青溪县）：search/manifest.json 与 shard.json 记录的 SHA-256 不符", id="manifest"),
     pytest.param(_lose_a_page, "分片 490001（青溪县）：有 ", id="missing-file"),
     pytest.param(_lose_shard_json, "分片 490001：缺少 shard.json", id="not-described"),
     pytest.param(_garble_shard_json, "分片 490001：shard.json 无法读取", id="garbled"),
+    pytest.param(_drop_a_field, "分片 490001：shard.json 的格式不是 1、没有合法的标识或缺少字段", id="field-missing"),
 ])
 def test_a_broken_shard_stops_the_join_by_name_and_keeps_the_previous_province(
         cli, shards: dict[str, Path], tmp_path: Path, damage, message: str):
