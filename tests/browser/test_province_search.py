@@ -17,7 +17,8 @@ from generator.province import set_base_url
 from generator.synth import synthesize
 
 from ..conftest import REPO
-from .conftest import TODAY, serving
+from .conftest import AXE, TODAY, serving, unavailable
+from .test_accessibility import axe_violations
 
 BASE = "https://zfgs.example.gov.cn/"
 IDS = ("441825", "490001")
@@ -136,3 +137,16 @@ def test_the_index_page_links_every_county(visit):
     page.locator("table tbody th a", has_text="青溪县").click()
     page.wait_for_url(f"{server}{IDS[1]}/")
     assert "青溪县" in page.title()
+
+
+@pytest.mark.parametrize("path", ["", "search/?q=林木采伐许可决定"])
+def test_the_province_pages_have_no_serious_accessibility_violation(visit, path: str):
+    from playwright.sync_api import expect
+
+    if not AXE.is_file():
+        unavailable(f"{AXE} not found: run `npm ci --prefix tests/browser` (make test does)")
+    page, server, _ = visit
+    page.goto(server + path)
+    if path:
+        expect(page.locator("[data-search-status]")).to_contain_text("找到", timeout=15_000)
+    assert axe_violations(page) == []
