@@ -3,7 +3,7 @@
 A file's entry is everything the per-file stage produced (its typed data, tracked values,
 validity and problems), stored under the file's SHA-256 and a version key that changes with
 anything else that could change the answer: the generator's source, the schemas and the
-versions of the libraries that parse and validate. Like Git's index, a file whose size,
+versions of the libraries that parse and validate (`validation_sources`). Like Git's index, a file whose size,
 mtime, ctime and inode are unchanged is not read again, unless it was written within
 ``RACY_NS`` of the run that recorded it (a same-size edit inside the file system's timestamp
 granularity would otherwise look unchanged); the content hash decides everything else.
@@ -24,6 +24,7 @@ changed file rewrites only its bucket. Every write is atomic (temporary file, th
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import hmac
 import json
@@ -54,9 +55,8 @@ _PACKAGE_DIR = FsPath(__file__).resolve().parent
 def version_key(schema_documents: dict[str, Any] | None = None, schema_dir: FsPath | None = None) -> str:
     """A hash of everything besides the data that decides a file's result."""
     digest = hashlib.sha256(f"format {FORMAT}; python {sys.version}".encode())
-    for path in sorted(_PACKAGE_DIR.rglob("*")):
-        if path.suffix in (".py", ".json", ".yaml") and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(_PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
+    for path, source in sorted(validation_sources().items()):
+        digest.update(path.encode() + b"\0" + source)
     if schema_documents is not None:
         digest.update(json.dumps(schema_documents, sort_keys=True, ensure_ascii=False).encode())
     if schema_dir is not None:
@@ -70,6 +70,43 @@ def version_key(schema_documents: dict[str, Any] | None = None, schema_dir: FsPa
             version = "-"
         digest.update(f"{package}=={version};".encode())
     return digest.hexdigest()
+
+
+def validation_sources() -> dict[str, bytes]:
+    """The source of every generator module that validation can run: the modules
+    ``generator.checker`` imports, at any depth and from inside functions too, with their
+    packages' ``__init__.py``. Rendering code (pages, templates) is not among them, so editing
+    it keeps the cache."""
+    found: dict[str, bytes] = {}
+    todo = [_PACKAGE_DIR / "checker.py"]
+    while todo:
+        path = todo.pop()
+        name = path.relative_to(_PACKAGE_DIR).as_posix()
+        if name in found:
+            continue
+        found[name] = source = path.read_bytes()
+        folder = path.parent
+        while folder != _PACKAGE_DIR.parent:  # importing a module runs its packages' __init__
+            todo.append(folder / "__init__.py")
+            folder = folder.parent
+        for node in ast.walk(ast.parse(source)):
+            targets: list[FsPath] = []
+            if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").split(".")[0] == "generator"):
+                base = path.parent
+                for _ in range(node.level - 1):
+                    base = base.parent
+                if not node.level:
+                    base = _PACKAGE_DIR.parent
+                module = base.joinpath(*node.module.split(".")) if node.module else base
+                targets = [module, *(module / alias.name for alias in node.names)]
+            elif isinstance(node, ast.Import):
+                targets = [_PACKAGE_DIR.parent.joinpath(*alias.name.split("."))
+                           for alias in node.names if alias.name.split(".")[0] == "generator"]
+            for target in targets:
+                for candidate in (target.with_suffix(".py"), target / "__init__.py"):
+                    if candidate.is_file() and _PACKAGE_DIR in candidate.parents:
+                        todo.append(candidate)
+    return found
 
 
 def _secret() -> bytes | None:

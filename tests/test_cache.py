@@ -230,3 +230,11 @@ def test_no_process_is_forked_while_other_threads_run(project_with_errors: Path,
     finally:
         stop.set()
         watcher.join()
+
+
+def test_the_version_key_covers_every_module_validation_imports_and_no_page_code():
+    sources = cache.validation_sources()
+    assert {"checker.py", "loader.py", "schemas.py", "pii.py", "cache.py", "rules/__init__.py",
+            "rules/unique_ids.py", "rules/personal_data.py", "workdays.py"} <= set(sources)
+    assert {f"rules/{path.name}" for path in (REPO / "generator" / "rules").glob("*.py")} <= set(sources)
+    assert not [name for name in sources if name.startswith("pages/") or name in ("render.py", "build.py")]
