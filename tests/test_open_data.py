@@ -313,6 +313,15 @@ def test_the_page_says_so_and_lists_every_file_with_its_hash(site: Path):
     assert 'href="open-data/"' in home  # in the nav
 
 
+def test_the_page_counts_each_files_records_and_rows(site: Path, package: dict):
+    page = (site / OPEN / "index.html").read_text(encoding="utf-8")
+    for resource in package["resources"]:
+        _, rows = csv_rows(site / OPEN / resource["path"])
+        assert f"（{resource['title']}，{len(rows)} 行）" in page, resource["name"]
+    for name in {name for name, *_ in TABLES.values()}:
+        assert f'<td style="text-align: right;">{len(records(site, name))}</td>' in page, name
+
+
 # --- the same data, the same bytes ------------------------------------------------------------------
 
 def test_two_builds_of_the_same_data_write_identical_files(site: Path, tmp_path: Path):
