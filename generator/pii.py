@@ -297,6 +297,9 @@ _TAG = re.compile(r"<!--.*?-->|<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*>|&(?:#\d+|#[xX
 _BLOCK = frozenset(
     "address article aside blockquote br dd div dl dt figcaption footer h1 h2 h3 h4 h5 h6 header hr li main "
     "nav ol p pre section table tbody td tfoot th thead title tr ul option".split())
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_BLOCK_TAG = re.compile(r"</?(?:" + "|".join(sorted(_BLOCK)) + r")\b[^>]*>", re.I)
+_ANY_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*\b[^>]*>")
 _JSON_ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|.)")
 # Pages without any of these cannot hold a finding (most pages): they are not decoded.
 _WORTH_A_LOOK = re.compile(r"\d{11}|\d{3,4}[ -]\d{4}|某|&#(?:4[89]|5[0-7]|[xX]3\d);|\\u")
@@ -306,7 +309,12 @@ def scan_page(source: str, suffix: str, page: str, *,
               allowed: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset(),
               today: datetime.date | None = None) -> list[Problem]:
     """Personal data on one written page (`source`, a ``.html``, ``.json``, … file at `page`)."""
-    if not _WORTH_A_LOOK.search(source):
+    if suffix == ".html":
+        # Tags can split a number the reader sees whole (``1380013<b>8000</b>``): look at the text.
+        quick = _html_text(source)
+        if not _WORTH_A_LOOK.search(quick) or not find(quick, today=today):
+            return []  # the common case, decided without mapping the text back to the source
+    elif not _WORTH_A_LOOK.search(source):
         return []
     text, text_starts, source_starts = page_text(source, suffix)
     lines = _LineIndex(source)
@@ -321,6 +329,16 @@ def scan_page(source: str, suffix: str, page: str, *,
             + "页面内容来自 data/ 中的数据或 docs/ 中的页面，请在那里删除。",
             page, line, column, source=SOURCES.get(finding.kind, SOURCE)))
     return problems
+
+
+def _html_text(source: str) -> str:
+    """The text of an HTML page as page_text reads it, in three passes of C code instead of a loop.
+
+    Only a quick test: it decodes at least every entity page_text decodes (html.unescape also
+    takes entities without their ``;``, as browsers do), so it finds at least what page_text finds;
+    a page where it finds something is read again by page_text to say where.
+    """
+    return html.unescape(_ANY_TAG.sub("", _BLOCK_TAG.sub("\n", _COMMENT.sub("", source))))
 
 
 def page_text(source: str, suffix: str) -> tuple[str, list[int], list[int]]:

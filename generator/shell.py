@@ -129,7 +129,11 @@ def _write_range(bounds: tuple[int, int]) -> tuple[list[str], list[Problem]]:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         written.append(path)
-        leaks.extend(scan_page(text, ".html", path, allowed=plan.allowed, today=plan.today))
+        # Only the article and title come from the data: the rest of the page is the shell, the
+        # same on every page, and scanned once (`write_pages`). A finding is located on the page.
+        if scan_page(f"<h1>{escape(page.title)}</h1>{page.body}", ".html", path, allowed=plan.allowed,
+                     today=plan.today):
+            leaks.extend(scan_page(text, ".html", path, allowed=plan.allowed, today=plan.today))
     return written, leaks
 
 
@@ -157,6 +161,11 @@ def write_pages(plan: Plan, *, processes: int | None = None) -> tuple[list[str],
         _plan = None
     written = [path for paths, _ in results for path in paths]
     leaks = [leak for _, found in results for leak in found]
+    from .pii import scan_page
+
+    for level, shell in sorted(plan.shells.items()):
+        leaks.extend(scan_page("".join(shell.parts), ".html", f"{FOLDER}/（深度 {level} 的页面框架）",
+                               allowed=plan.allowed, today=plan.today))
     return written, leaks
 
 

@@ -468,3 +468,35 @@ def test_each_fast_pattern_finds_exactly_what_its_plain_form_finds(name: str):
 def test_full_width_digits_are_read_as_digits_even_next_to_half_width_ones():
     text = "当事人身份证号" + synthetic_id().translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     assert [f.kind for f in pii.find(text)] == ["id-number"]
+
+
+# --- pages: the quick test before mapping findings back to the source ----------------------------
+
+PHONE = "13800138000"
+
+
+@pytest.mark.parametrize("source", [
+    pytest.param("<td>1380013<!-- a comment -->8000</td>", id="number-across-a-comment"),
+    pytest.param("<p>电话<b>1380013</b>8000</p>", id="number-across-an-inline-tag"),
+    pytest.param("<td>&#49;3800138000</td>", id="first-digit-as-an-entity"),
+    pytest.param(f"<TD>x</TD>{PHONE}<!-- <p> -->", id="upper-case-tags"),
+])
+def test_a_page_scan_finds_what_a_reader_of_the_page_sees(source: str):
+    found = pii.scan_page(source, ".html", "decisions/x/index.html")
+    assert [problem.code for problem in found] == ["pii-mobile"]
+    assert found[0].file == "decisions/x/index.html" and found[0].line == 1
+
+
+@pytest.mark.parametrize("source", [
+    pytest.param("<td>1380013</td><td>8000</td>", id="cells-separate-digits"),
+    pytest.param("<p>1380013</p>\n<p>8000</p>", id="paragraphs-separate-digits"),
+])
+def test_block_tags_separate_text_on_a_page(source: str):
+    assert pii.scan_page(source, ".html", "x.html") == []
+
+
+def test_the_quick_text_of_a_page_is_the_text_the_findings_are_mapped_in():
+    pages = ["<h1>标题</h1><table><tbody><tr><td>甲&#40;乙&#41;</td><td><a href='x'>丙</a>丁</td></tr></tbody></table>",
+             "<ul><li>一</li><li>二<!-- 注释 <p> --></li></ul><pre>三</pre><thead><th>四</th></thead>"]
+    for source in pages:
+        assert pii._html_text(source) == pii.page_text(source, ".html")[0]

@@ -1,0 +1,131 @@
+"""Record pages written into the theme's shell (generator/shell.py): the same page as mkdocs would
+frame, written by one or two processes alike, scanned for personal data, listed in the sitemap."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from generator import shell
+from generator.pages import Deferred, HtmlPage
+
+SHELL = """<html><head><title>PORTALSHELLTITLE - 平台</title>
+<link rel="canonical" href="https://example.gov.cn/_portal_shell/x/page/"></head>
+<body><nav><a href="../../../decisions/">执法决定公示</a></nav><header>PORTALSHELLTITLE</header>
+<article><h1>PORTALSHELLTITLE</h1>
+
+<p>PORTALSHELLBODY</p></article><footer>主办单位</footer></body></html>"""
+CANONICAL = "https://example.gov.cn/_portal_shell/x/page/"
+
+
+def test_a_shell_is_filled_with_the_title_the_canonical_address_and_the_article():
+    cut = shell.Shell.cut(SHELL, CANONICAL)
+    page = cut.fill(HtmlPage("连山市监罚〔2024〕9号 <script>", "<h1>标题</h1><p>正文</p>"),
+                     "https://example.gov.cn/decisions/a/b/")
+    assert "<title>连山市监罚〔2024〕9号 &#60;script&#62; - 平台</title>" in page
+    assert '<link rel="canonical" href="https://example.gov.cn/decisions/a/b/">' in page
+    assert "<article><h1>标题</h1><p>正文</p></article>" in page
+    assert "PORTALSHELL" not in page and "_portal_shell" not in page
+    assert '<a href="../../../decisions/">' in page  # the rest of the shell as the theme wrote it
+
+
+def test_a_theme_that_no_longer_shows_the_article_as_written_is_refused():
+    with pytest.raises(ValueError, match="占位内容"):
+        shell.Shell.cut(SHELL.replace("<p>PORTALSHELLBODY</p>", "<div>PORTALSHELLBODY</div>"), CANONICAL)
+
+
+@pytest.mark.parametrize(("uri", "directory_urls", "level"), [
+    ("decisions/lsscjgj/2024-009.md", True, 3), ("items/X01.md", True, 2), ("agencies/a.md", True, 2),
+    ("decisions/lsscjgj/2024-009.md", False, 2), ("items/X01.md", False, 1),
+])
+def test_the_placeholder_page_is_written_as_deep_as_the_pages_it_stands_for(uri, directory_urls, level):
+    assert shell.depth(uri, directory_urls) == level
+    assert shell.depth(shell.shell_uri(level, directory_urls), directory_urls) == level
+
+
+def _page(number: int) -> HtmlPage:
+    return HtmlPage(f"第{number}页", f"<h1>第{number}页</h1><p>编号 {number:05d}</p>")
+
+
+def _plan(site: Path, count: int, extra: list | None = None) -> shell.Plan:
+    pages = [(f"decisions/a/p{number}.md", Deferred(_page, (number,))) for number in range(count)]
+    return shell.Plan([*pages, *(extra or [])], site, "https://example.gov.cn/", True,
+                      {3: shell.Shell.cut(SHELL, CANONICAL)})
+
+
+def test_two_processes_write_exactly_what_one_writes(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(shell, "PARALLEL_FROM", 10)
+    one, two = tmp_path / "one", tmp_path / "two"
+    written_one, leaks_one = shell.write_pages(_plan(one, 60), processes=1)
+    written_two, leaks_two = shell.write_pages(_plan(two, 60), processes=2)
+    assert written_one == written_two and len(written_one) == 60 and leaks_one == leaks_two == []
+    for path in written_one:
+        assert (one / path).read_bytes() == (two / path).read_bytes()
+    assert (one / "decisions/a/p7/index.html").read_text(encoding="utf-8").count("编号 00007") == 1
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_personal_data_on_a_record_page_is_found_on_its_line(tmp_path: Path, monkeypatch, processes: int):
+    monkeypatch.setattr(shell, "PARALLEL_FROM", 10)
+    leak = Deferred(HtmlPage, ("联系人", "<h1>联系人</h1>\n<p>电话 1380013<b>8000</b></p>"))
+    written, leaks = shell.write_pages(_plan(tmp_path, 30, [("decisions/a/leak.md", leak)]), processes=processes)
+    assert len(written) == 31
+    assert [(problem.code, problem.file) for problem in leaks] == [("pii-mobile", "decisions/a/leak/index.html")]
+    page = (tmp_path / "decisions/a/leak/index.html").read_text(encoding="utf-8")
+    assert "1380013" in page.splitlines()[leaks[0].line - 1]
+
+
+def test_personal_data_in_the_shell_itself_is_found_once(tmp_path: Path):
+    plan = _plan(tmp_path, 3)
+    plan.shells[3] = shell.Shell.cut(SHELL.replace("主办单位", "主办单位 13800138000"), CANONICAL)
+    _, leaks = shell.write_pages(plan, processes=1)
+    assert [problem.code for problem in leaks] == ["pii-mobile"]
+
+
+SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    <url>
+         <loc>https://example.gov.cn/</loc>
+         <lastmod>2024-06-03</lastmod>
+    </url>
+    <url>
+         <loc>https://example.gov.cn/_portal_shell/x/page/</loc>
+         <lastmod>2024-06-03</lastmod>
+    </url>
+</urlset>"""
+NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def parse_xml(path: Path) -> ElementTree.Element:
+    return ElementTree.parse(path).getroot()  # noqa: S314 - a file this test just wrote
+
+
+def test_the_sitemap_drops_the_placeholders_and_lists_the_record_pages(tmp_path: Path):
+    (tmp_path / "sitemap.xml").write_text(SITEMAP, encoding="utf-8")
+    shell.rewrite_sitemap(tmp_path, ["decisions/a/b/", "items/X/"], site_url="https://example.gov.cn/",
+                          lastmod=shell.lastmod_of(tmp_path), timestamp=1717372800)
+    root = parse_xml(tmp_path / "sitemap.xml")
+    assert [loc.text for loc in root.iter(f"{NS}loc")] == [
+        "https://example.gov.cn/", "https://example.gov.cn/decisions/a/b/", "https://example.gov.cn/items/X/"]
+    assert {mod.text for mod in root.iter(f"{NS}lastmod")} == {"2024-06-03"}
+    compressed = (tmp_path / "sitemap.xml.gz").read_bytes()
+    assert gzip.decompress(compressed) == (tmp_path / "sitemap.xml").read_bytes()
+    assert int.from_bytes(compressed[4:8], "little") == 1717372800  # reproducible: the build time
+
+
+def test_past_the_limit_the_sitemap_becomes_an_index_of_sitemaps(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(shell, "SITEMAP_LIMIT", 2)
+    (tmp_path / "sitemap.xml").write_text(SITEMAP, encoding="utf-8")
+    shell.rewrite_sitemap(tmp_path, ["a/", "b/", "c/", "d/"], site_url="https://example.gov.cn/",
+                          lastmod="2024-06-03", timestamp=0)
+    index = parse_xml(tmp_path / "sitemap.xml")
+    assert index.tag == f"{NS}sitemapindex"
+    parts = [loc.text for loc in index.iter(f"{NS}loc")]
+    assert parts == [f"https://example.gov.cn/sitemap-{n}.xml" for n in (1, 2, 3)]
+    listed = [loc.text for n in (1, 2, 3)
+              for loc in parse_xml(tmp_path / f"sitemap-{n}.xml").iter(f"{NS}loc")]
+    assert len(listed) == 5 and all(len(list(parse_xml(tmp_path / f"sitemap-{n}.xml"))) <= 2
+                                    for n in (1, 2, 3))
