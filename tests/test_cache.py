@@ -238,3 +238,12 @@ def test_the_version_key_covers_every_module_validation_imports_and_no_page_code
             "rules/unique_ids.py", "rules/personal_data.py", "workdays.py"} <= set(sources)
     assert {f"rules/{path.name}" for path in (REPO / "generator" / "rules").glob("*.py")} <= set(sources)
     assert not [name for name in sources if name.startswith("pages/") or name in ("render.py", "build.py")]
+
+
+def test_build_uses_the_cache_unless_told_not_to(project: Path, tmp_path: Path, cli):
+    out = str(tmp_path / "site")
+    assert cli("build", "--root", str(project), "--out", out, "--today", "2026-11-27", "--no-cache")[0] == 0
+    assert not (project / ".cache").exists()
+    assert checker._use_cache  # --no-cache applied to that build only
+    assert cli("build", "--root", str(project), "--out", out, "--today", "2026-11-27")[0] == 0
+    assert (project / cache.CACHE_DIR / "result.pickle").is_file()
