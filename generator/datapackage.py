@@ -52,6 +52,8 @@ FOLDER = "open-data"
 PACKAGE = "datapackage.json"
 #: The longest text an Excel cell holds.
 XLSX_CELL_LIMIT = 32767
+#: The most rows an Excel sheet holds, its header row included (a city's 裁量阶次: ~760 000).
+XLSX_ROW_LIMIT = 1_048_576
 FIELDS_SHEET = "字段说明"
 #: Dates in Atom and the datapackage are days in China Standard Time.
 TIMEZONE = "+08:00"
@@ -373,7 +375,7 @@ def csv_bytes(table: Table, values: list[list[Any]] | None = None) -> bytes:
 
 
 class CellNotWritable(ValueError):
-    """Raised by `xlsx_bytes` for a value a workbook cannot hold as it is."""
+    """Raised by `xlsx_bytes` for what a workbook cannot hold as it is: a value, or more rows than a sheet."""
 
 
 class CellTooLong(CellNotWritable):
@@ -597,6 +599,9 @@ def xlsx_bytes(dataset: Dataset, today: datetime.date, creator: str,
             f'Type="{_OFFICE}/styles" Target="styles.xml"/></Relationships>'))
         archive.writestr(entry("xl/styles.xml"), _STYLES)
         for n, table in enumerate(dataset.tables, start=1):
+            if len(table.rows) + 1 > XLSX_ROW_LIMIT:
+                raise CellNotWritable(f"{table.title}有 {len(table.rows)} 行，超过 Excel 工作表上限 "
+                                      f"{XLSX_ROW_LIMIT - 1} 行（另有标题行）")
             rows = values[table.name] if values is not None else cells(table)
             _write_sheet(archive, entry(f"xl/worksheets/sheet{n}.xml"),
                          _sheet_head([_width(column) for column in table.fields])

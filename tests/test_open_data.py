@@ -483,6 +483,16 @@ def test_a_value_no_workbook_can_hold_is_refused_by_sheet_column_or_row(value: A
         datapackage.xlsx_bytes(datapackage.Dataset("t", "表", "", [], [table]), datetime.date(2026, 11, 27), "县司法局")
 
 
+def test_a_table_longer_than_a_sheet_is_refused(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(datapackage, "XLSX_ROW_LIMIT", 3)  # Excel's: 1 048 576
+    table = datapackage.Table("t", "表", "", [F(("a",), "甲", "", "string")], [{"a": "一"}, {"a": "二"}], ["a"])
+    dataset = datapackage.Dataset("t", "表", "", [], [table])
+    assert read_back(datapackage.xlsx_bytes(dataset, datetime.date(2026, 11, 27), "县司法局"))["sheets"]["表"]
+    table.rows.append({"a": "三"})
+    with pytest.raises(datapackage.CellNotWritable, match="表有 3 行，超过 Excel 工作表上限 2 行"):
+        datapackage.xlsx_bytes(dataset, datetime.date(2026, 11, 27), "县司法局")
+
+
 @pytest.mark.parametrize("value", [[], ["甲", "a\"b\\c\n\u2028", "\x00"], [1, "a"], [{"b": 1, "a": [1.5, None, True]}],
                                    {"z": 1, "a": "x"}, [[]]])
 def test_a_list_or_object_cell_is_its_compact_json(value: Any):
