@@ -21,6 +21,7 @@ column of any field path from the file when a problem needs one.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
@@ -249,7 +250,9 @@ def _parse(raw: bytes, display: str) -> Loaded:
                                 f"字段“{value}”重复（第一次出现在第 {frame[2][value].line + 1} 行）。"
                                 "后面的值会悄悄覆盖前面的值，请删除或合并其中一个。",
                                 display, event.start_mark))
-                        frame[1] = value
+                        # one shared string per field name: a county's 50,000 records repeat
+                        # the same few hundred names millions of times
+                        frame[1] = sys.intern(value)
                         frame[2][value] = event.start_mark
                         continue
                     if frame[1] not in container:
