@@ -74,6 +74,10 @@ CODES = {
 }
 
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+#: Field names and short values (kinds, dates, codes, ids) are shared strings: a county's
+#: 50,000 records repeat a few thousand of them millions of times (~80 MB of copies).
+_SHARED_LENGTH = 24
+_intern = sys.intern
 
 _BOMS = {
     b"\xef\xbb\xbf": "UTF-8 BOM",
@@ -197,8 +201,10 @@ def _parse(raw: bytes, display: str) -> Loaded:
             cls = event.__class__
             if cls is ScalarEvent:
                 value: Any = event.value
-                if event.implicit[0] and event.style in ("", None) and value in NULLS:
+                if value in NULLS and event.implicit[0] and event.style in ("", None):
                     value = None
+                elif len(value) <= _SHARED_LENGTH:
+                    value = _intern(value)
             elif cls is MappingStartEvent:
                 value = {}
             elif cls is SequenceStartEvent:
@@ -250,9 +256,7 @@ def _parse(raw: bytes, display: str) -> Loaded:
                                 f"字段“{value}”重复（第一次出现在第 {frame[2][value].line + 1} 行）。"
                                 "后面的值会悄悄覆盖前面的值，请删除或合并其中一个。",
                                 display, event.start_mark))
-                        # one shared string per field name: a county's 50,000 records repeat
-                        # the same few hundred names millions of times
-                        frame[1] = sys.intern(value)
+                        frame[1] = value
                         frame[2][value] = event.start_mark
                         continue
                     if frame[1] not in container:
