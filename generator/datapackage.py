@@ -293,17 +293,6 @@ def compact_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def csv_cell(value: Any) -> str:
-    """A value as CSV text, the way Table Schema reads it back (an empty cell: no value)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, dict)):
-        return compact_json(value)
-    return str(value)
-
-
 def _getter(path: tuple[str, ...]) -> Callable[[dict], Any]:
     if len(path) == 1:
         key = path[0]
