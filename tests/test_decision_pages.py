@@ -151,3 +151,44 @@ def test_the_pages_follow_use_directory_urls(project: Path):
 ])
 def test_the_outcome_names_each_kind_with_its_amount(outcome, expected):
     assert outcome_lines({"outcome": outcome}) == expected
+
+
+def modules_of(svg: str) -> tuple[int, set[tuple[int, int]]]:
+    """The dark modules an SVG from qr_svg draws, read back from its path: (size, {(x, y)})."""
+    size = int(re.search(r'viewBox="0 0 (\d+) \d+"', svg).group(1))
+    dark: set[tuple[int, int]] = set()
+    x = y = 0
+    for command, a, b in re.findall(r"([Mmh])(\d+)(?:\.5| (\d+)(?:\.5)?)?", re.search(r' d="([^"]*)"', svg).group(1)):
+        if command == "M":
+            x, y = int(a), int(b)
+        elif command == "m":
+            x += int(a)
+        else:
+            dark.update((column, y) for column in range(x, x + int(a)))
+            x += int(a)
+    return size, dark
+
+
+@pytest.mark.parametrize("url", [URL, "https://zfgs.example.gov.cn/decisions/lsscjgj/2024-009-rice-label/",
+                                 "https://zfgs.example.gov.cn/" + "decisions/x/" * 12])
+def test_the_qr_code_drawn_decodes_to_the_address(url: str):
+    from PIL import Image
+    import zxingcpp
+
+    from generator.pages.decisions import QUIET, qr_svg
+
+    svg = qr_svg(url, "二维码")
+    size, dark = modules_of(svg)
+    assert all(QUIET <= x < size - QUIET and QUIET <= y < size - QUIET for x, y in dark)  # the quiet zone is white
+    image = Image.new("L", (size, size), 255)
+    for module in dark:
+        image.putpixel(module, 0)
+    found = zxingcpp.read_barcodes(image.resize((size * 8, size * 8), Image.NEAREST))
+    assert [barcode.text for barcode in found] == [url]
+    assert "<title>二维码</title>" in svg and 'role="img"' in svg
+
+
+def test_a_different_address_draws_a_different_code():
+    from generator.pages.decisions import qr_svg
+
+    assert modules_of(qr_svg(URL, "x"))[1] != modules_of(qr_svg(URL.replace("012", "013"), "x"))[1]
