@@ -35,7 +35,9 @@ _released: dict[FsPath, Any] = {}
 def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: bool = False,
                release: Any = None) -> int:
     """Validate and build; `release` (release.Release) is the footer's version, else read from Git."""
+    _mark(None)
     result = validate(root)
+    _mark("校验")
     if production:
         from .checker import locate_all
         from .identity import production_problems
@@ -72,6 +74,7 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: b
 
     written, leaks = _written.pop(out.resolve(), ([], []))
     leaks = leaks + scan_site(out, allowed=allowed_values(result.corpus), today=today, skip=set(written))
+    _mark("检查其余页面的个人信息")
     if leaks:
         pages = sum(1 for page in out.rglob("*") if page.suffix in SITE_SUFFIXES)
         clean_directory(str(out))  # as mkdocs does before a build: dotfiles (.git) stay
@@ -129,6 +132,19 @@ def on_config(config: Any) -> Any:
     return config
 
 
+_clock: list[float] = []
+
+
+def _mark(step: str | None) -> None:
+    """With PORTAL_TIMINGS=1, how long each step of the build took, on stderr (for benchmarks/bench.py)."""
+    import time
+
+    now = time.perf_counter()
+    if step is not None and _clock and os.environ.get("PORTAL_TIMINGS") == "1":
+        click.echo(f"  {step}：{now - _clock[-1]:.2f} s", err=True)
+    _clock[:] = [now]
+
+
 def _today() -> datetime.date:
     today = os.environ.get(TODAY_ENV)
     return datetime.date.fromisoformat(today) if today else datetime.date.today()
@@ -153,7 +169,9 @@ def on_files(files: Any, config: Any) -> Any:
     records: list = []
     _articles.clear()
     _shells.clear()
+    _mark("mkdocs 读取配置和文档")
     generated = pages(corpus, _today(), directory_urls=directory_urls, defer=True)
+    _mark("生成列表页、搜索索引和开放数据")
     levels = {shell.depth(uri, directory_urls) for uri, content in generated.items() if isinstance(content, Deferred)}
     generated.update({shell.shell_uri(level, directory_urls): shell.shell_markdown() for level in levels})
     for uri, content in generated.items():
@@ -197,6 +215,7 @@ def on_post_build(config: Any) -> None:
     from . import shell
     from .rules.personal_data import allowed_values
 
+    _mark("mkdocs 渲染其余页面")
     root = FsPath(config.config_file_path).resolve().parent
     records = _records.pop(root, [])
     corpus = _building.pop(root, None)
@@ -206,6 +225,7 @@ def on_post_build(config: Any) -> None:
     plan = shell.Plan(records, site_dir, site_url, config["use_directory_urls"], dict(_shells),
                       allowed=allowed_values(corpus) if corpus is not None else frozenset(), today=_today())
     written, leaks = shell.write_pages(plan)
+    _mark(f"写出 {len(written)} 个记录页面")
     gz = site_dir / "sitemap.xml.gz"
     timestamp = int.from_bytes(gz.read_bytes()[4:8], "little") if gz.is_file() else 0
     shell.rewrite_sitemap(site_dir, [shell.address(uri, plan.directory_urls) for uri, _ in records],

@@ -33,6 +33,8 @@ import datetime
 import hashlib
 import html
 import json
+import multiprocessing
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path as FsPath
@@ -305,6 +307,20 @@ _JSON_ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|.)")
 _WORTH_A_LOOK = re.compile(r"\d{11}|\d{3,4}[ -]\d{4}|某|&#(?:4[89]|5[0-7]|[xX]3\d);|\\u")
 
 
+#: From this many pages `scan_site` uses two processes.
+SCAN_PARALLEL_FROM = 1000
+
+
+def _scan_pages(chunk: tuple[tuple[FsPath, frozenset, datetime.date | None], list[str]]) -> list[Problem]:
+    (site_dir, allowed, today), pages = chunk
+    problems: list[Problem] = []
+    for page in pages:
+        path = site_dir / page
+        problems.extend(scan_page(path.read_text(encoding="utf-8", errors="replace"), path.suffix, page,
+                                  allowed=allowed, today=today))
+    return problems
+
+
 def scan_page(source: str, suffix: str, page: str, *,
               allowed: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset(),
               today: datetime.date | None = None) -> list[Problem]:
@@ -391,13 +407,15 @@ def scan_site(site_dir: FsPath, *, allowed: frozenset[tuple[str, str]] | set[tup
     (data/pii-allowlist.yaml): such a value is not reported on the pages showing it either.
     `skip` names pages already scanned as they were written (shell.write_pages).
     """
-    problems: list[Problem] = []
-    for path in sorted(site_dir.rglob("*")):
-        if path.suffix not in SITE_SUFFIXES or not path.is_file():
-            continue
-        page = path.relative_to(site_dir).as_posix()
-        if page in skip:
-            continue
-        problems.extend(scan_page(path.read_text(encoding="utf-8", errors="replace"), path.suffix, page,
-                                  allowed=allowed, today=today))
+    pages = [path.relative_to(site_dir).as_posix() for path in sorted(site_dir.rglob("*"))
+             if path.suffix in SITE_SUFFIXES and path.is_file()]
+    pages = [page for page in pages if page not in skip]
+    work = (site_dir, frozenset(allowed), today)
+    chunks = [(work, pages[start:start + 200]) for start in range(0, len(pages), 200)]
+    if len(pages) < SCAN_PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        results = [_scan_pages(chunk) for chunk in chunks]
+    else:  # a county site: two processes, the pages in the same order
+        with multiprocessing.get_context("fork").Pool(min(2, os.cpu_count() or 1)) as pool:
+            results = pool.map(_scan_pages, chunks, chunksize=1)
+    problems: list[Problem] = [problem for found in results for problem in found]
     return problems

@@ -9,6 +9,7 @@ service line) and bank cards are zeros with a Luhn check digit.
 from __future__ import annotations
 
 import datetime
+import json
 import hashlib
 import random
 import shutil
@@ -500,3 +501,18 @@ def test_the_quick_text_of_a_page_is_the_text_the_findings_are_mapped_in():
              "<ul><li>一</li><li>二<!-- 注释 <p> --></li></ul><pre>三</pre><thead><th>四</th></thead>"]
     for source in pages:
         assert pii._html_text(source) == pii.page_text(source, ".html")[0]
+
+
+def test_a_site_is_scanned_alike_by_one_or_two_processes(tmp_path: Path, monkeypatch):
+    for number in range(450):
+        page = tmp_path / f"p{number}" / "index.html"
+        page.parent.mkdir()
+        leak = f"<p>电话 {PHONE}</p>" if number in (7, 300) else ""
+        page.write_text(f"<h1>第{number}页</h1>{leak}<p>2024-04-10</p>", encoding="utf-8")
+    (tmp_path / "data.json").write_text(json.dumps({"phone": PHONE}), encoding="utf-8")
+    monkeypatch.setattr(pii, "SCAN_PARALLEL_FROM", 100_000)
+    one = pii.scan_site(tmp_path, skip={"p300/index.html"})
+    monkeypatch.setattr(pii, "SCAN_PARALLEL_FROM", 10)
+    two = pii.scan_site(tmp_path, skip={"p300/index.html"})
+    assert one == two
+    assert [problem.file for problem in one] == ["data.json", "p7/index.html"]
