@@ -22,8 +22,9 @@ costs no county a byte. It is built from the shards' index files, never from the
 `ProvinceReader` answers a query across the shards as assets/province-search.js does, counting the
 bytes read: a query that starts with a shard's 机关代字 or region code goes to that shard only; a
 Chinese query goes to the shards the routing index names; any other (a credit code, a word in
-Latin letters or digits, which a shard's identifier index may hold) asks every shard. Each
-county's results are shown apart.
+Latin letters or digits, which a shard's identifier index may hold) goes to every shard. The
+shards are asked ``BATCH`` at a time, the page asking for the next batch, so that one query never
+costs a browser every county's index. Each county's results are shown apart.
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ PROVINCE_FILE = "province.json"
 #: The province's search entry: each shard's search manifest and routing prefixes.
 SEARCH_FILE = "search/province.json"
 SCRIPT = "assets/province-search.js"
+#: A query asks at most this many counties at once (a city's worth); the page offers the next batch.
+BATCH = 8
 #: The routing index: text key → shards holding it (search_index's format; its records are shards).
 ROUTE = "search/route/"
 #: Routing index files are cut at about this many bytes of JSON.
@@ -315,7 +318,7 @@ def province_files(shards: list[dict[str, Any]], base_url: str, first: Path) -> 
     env = _environment()
     search = {
         "version": FORMAT, "index_version": search_index.VERSION, "page": search_index.PAGE,
-        "route": f"{ROUTE.removeprefix('search/')}manifest.json",
+        "route": f"{ROUTE.removeprefix('search/')}manifest.json", "batch": BATCH,
         "shards": [{"id": s["id"], "name": s["name"], "county": s["county"], "path": f"{s['id']}/",
                     "manifest": f"{s['id']}/search/manifest.json", "sha256": s["search_manifest_sha256"],
                     "docs": sum(s["counts"].values()), "routes": s["routes"]} for s in shards],
@@ -349,9 +352,10 @@ class Group:
 @dataclass
 class ProvinceResult:
     groups: list[Group]
-    routed: bool  # the query went to the shards its identifier prefix names, not to all
+    routed: bool  # the query went to some shards only (by prefix or by the routing index)
     asked: list[str]  # shard ids queried
     fetched: dict[str, int] = field(default_factory=dict)  # file (from the province's root) → bytes read
+    remaining: int = 0  # routed shards not asked yet: the next batch
 
     @property
     def bytes(self) -> int:
@@ -429,10 +433,12 @@ class ProvinceReader:
                       for n in numbers} for _, run in pieces]
         return set.intersection(*lists)
 
-    def search(self, query: str, limit: int = search_index.PAGE) -> ProvinceResult:
+    def search(self, query: str, limit: int = search_index.PAGE, start: int = 0, batch: int = BATCH) -> ProvinceResult:
+        """The query asked of the routed shards `start` to `start + batch` (the next batch: `start` + len(asked))."""
         self.fetched = {}
         province = self.province
-        asked = self.route(query)
+        routed = self.route(query)
+        asked = routed[start:start + batch]
         groups = []
         if self._router is not None:
             self.fetched.update({self._router_base + path: size for path, size in self._router.fetched.items()})
@@ -443,8 +449,8 @@ class ProvinceReader:
             if result.total:
                 docs = [{**doc, "u": shard["path"] + doc["u"]} for doc in result.docs]
                 groups.append(Group(shard["id"], shard["county"] or shard["name"], docs, result.total, result.partial))
-        return ProvinceResult(groups, len(asked) < len(province["shards"]), [s["id"] for s in asked],
-                              dict(self.fetched))
+        return ProvinceResult(groups, len(routed) < len(province["shards"]), [s["id"] for s in asked],
+                              dict(self.fetched), len(routed) - start - len(asked))
 
 
 def set_base_url(root: Path, url: str) -> None:

@@ -167,6 +167,16 @@ def test_a_title_every_county_holds_asks_every_county_and_shows_each_apart(provi
         assert all("林木采伐许可决定" in doc["t"] for doc in group.docs)
 
 
+def test_counties_are_asked_a_batch_at_a_time(province: Path):
+    reader = ProvinceReader.at(province)
+    first = reader.search("林木采伐许可决定", batch=2)
+    assert (first.asked, first.remaining) == (list(IDS[:2]), 1)
+    assert not any(path.startswith(f"{IDS[2]}/") for path in first.fetched)
+    rest = reader.search("林木采伐许可决定", start=2, batch=2)
+    assert (rest.asked, rest.remaining, [g.shard for g in rest.groups]) == ([IDS[2]], 0, [IDS[2]])
+    assert json.loads((province / "search" / "province.json").read_text("utf-8"))["batch"] == 8
+
+
 def test_a_doc_number_goes_to_its_own_county_only(province: Path, shards: dict[str, Path]):
     record = decisions(shards["490002"])[0]
     doc_no = record["s"][0]

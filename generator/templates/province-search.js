@@ -5,7 +5,8 @@
  * code) that belong to it. A query that starts with one of those prefixes asks that county only.
  * A Chinese query first reads the routing index (search/route/: each text key with the counties
  * holding it) and asks only the counties holding all its keys, none if no county does. Any other
- * query (a credit code, Latin letters or digits) asks every county. Each county's first results
+ * query (a credit code, Latin letters or digits) goes to every county. Counties are asked
+ * province.json `batch` at a time; a button asks the next batch. Each county's first results
  * are shown under its name, with a link to the county's own search page for the rest. Each county's index is read by the
  * county's own code: assets/search.js, loaded just before this script with `module` defined, so
  * that it hands over its `Index` instead of running a page of its own. Every text from an index
@@ -32,6 +33,7 @@
     var input = form.querySelector("input[name=q]");
     var status = document.querySelector("[data-search-status]");
     var results = document.querySelector("[data-search-results]");
+    var more = document.querySelector("[data-search-more]");
     var province = null;
     var indexes = {};
     var run = 0;
@@ -158,12 +160,61 @@
       return section;
     }
 
+    /* The query of the current run: the counties routed to, how many were asked, what they found. */
+    var state = null;
+
+    function say() {
+      var p = state.province;
+      var routed = state.routed;
+      var names = routed.map(function (s) { return s.county || s.name; }).join("、");
+      var key = api.normalizeId(state.query);
+      var byPrefix = routed.some(function (shard) {
+        return shard.routes.some(function (prefix) { return key.indexOf(prefix) === 0; });
+      });
+      var scope = routed.length === p.shards.length ? "查询全部 " + p.shards.length + " 个县（区）"
+        : byPrefix ? "按文书号或编码的前缀只查询" + names
+          : routed.length ? "只查询含有这些字词的" + (routed.length > 3 ? routed.length + " 个县（区）" : names)
+            : "各县（区）都没有这些字词";
+      var left = routed.length - state.next;
+      var progress = left > 0 ? "（已查询 " + state.next + " 个，还有 " + left + " 个未查询）" : "";
+      status.textContent = scope + progress + "，" + (state.total
+        ? "在 " + state.counties + " 个县（区）找到 " + state.total + " 条结果。"
+        : "没有找到与“" + state.query + "”相符的结果。");
+      more.hidden = left <= 0;
+      more.textContent = "继续查询其他 " + Math.min(left, p.batch || left) + " 个县（区）";
+    }
+
+    /* Ask the next batch of routed counties (province.json `batch` at a time) and show what they found. */
+    async function next(mine) {
+      var p = state.province;
+      var batch = state.routed.slice(state.next, state.next + (p.batch || state.routed.length));
+      state.next += batch.length;
+      more.hidden = true;
+      var outcomes = await Promise.allSettled(batch.map(function (shard) { return ask(shard, state.query, p.page); }));
+      if (mine !== run) {
+        return;
+      }
+      batch.forEach(function (shard, i) {
+        var outcome = outcomes[i];
+        if (outcome.status === "fulfilled" && !outcome.value.total) {
+          return;
+        }
+        if (outcome.status === "fulfilled") {
+          state.total += outcome.value.total;
+          state.counties += 1;
+        }
+        results.appendChild(group(shard, outcome, state.query));
+      });
+      say();
+    }
+
     async function search(query) {
       run += 1;
       var mine = run;
       query = query.trim();
       window.history.replaceState(null, "", query ? "?q=" + encodeURIComponent(query) : window.location.pathname);
       results.textContent = "";
+      more.hidden = true;
       if (!query) {
         status.textContent = "";
         return;
@@ -178,44 +229,28 @@
         }
         return;
       }
-      var asked;
+      var routed;
       try {
-        asked = await route(p, query);
+        routed = await route(p, query);
       } catch (error) {
-        asked = p.shards;  // without the routing index, every county is asked
+        routed = p.shards;  // without the routing index, every county is asked
       }
       if (mine !== run) {
         return;
       }
-      var outcomes = await Promise.allSettled(asked.map(function (shard) { return ask(shard, query, p.page); }));
-      if (mine !== run) {
-        return;
-      }
-      var total = 0;
-      var counties = 0;
-      asked.forEach(function (shard, i) {
-        var outcome = outcomes[i];
-        if (outcome.status === "fulfilled" && !outcome.value.total) {
-          return;
-        }
-        if (outcome.status === "fulfilled") {
-          total += outcome.value.total;
-          counties += 1;
-        }
-        results.appendChild(group(shard, outcome, query));
-      });
-      var names = asked.map(function (s) { return s.county || s.name; }).join("、");
-      var key = api.normalizeId(query);
-      var byPrefix = asked.some(function (shard) {
-        return shard.routes.some(function (prefix) { return key.indexOf(prefix) === 0; });
-      });
-      var scope = asked.length === p.shards.length ? "查询了全部 " + p.shards.length + " 个县（区），"
-        : byPrefix ? "按文书号或编码的前缀只查询了" + names + "，"
-          : asked.length ? "只查询了含有这些字词的" + names + "，" : "各县（区）都没有这些字词，";
-      status.textContent = total
-        ? scope + "在 " + counties + " 个县（区）找到 " + total + " 条结果。"
-        : scope + "没有找到与“" + query + "”相符的结果。";
+      state = { province: p, query: query, routed: routed, next: 0, total: 0, counties: 0 };
+      await next(mine);
     }
+
+    more.addEventListener("click", function () {
+      var first = results.children.length;
+      next(run).then(function () {
+        var link = results.children[first] && results.children[first].querySelector("a");
+        if (link) {
+          link.focus();
+        }
+      });
+    });
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();

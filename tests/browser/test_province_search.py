@@ -79,7 +79,7 @@ def test_the_province_search_finds_a_decision_of_the_second_county(visit, provin
     page.goto(server + "search/")
     page.fill("#province-search-q", record["t"])
     page.press("#province-search-q", "Enter")
-    expect(page.locator("[data-search-status]")).to_contain_text("只查询了含有这些字词的青溪县", timeout=15_000)
+    expect(page.locator("[data-search-status]")).to_contain_text("只查询含有这些字词的青溪县", timeout=15_000)
     expect(page.locator("[data-search-status]")).to_contain_text("找到")
     section = page.locator(f'section[data-shard="{IDS[1]}"]')
     expect(section.locator("h2")).to_contain_text("青溪县")
@@ -101,7 +101,7 @@ def test_a_title_both_counties_hold_is_shown_for_each_county(visit):
 
     page, server, requests = visit
     page.goto(server + "search/?q=林木采伐许可决定")
-    expect(page.locator("[data-search-status]")).to_contain_text("查询了全部 2 个县", timeout=15_000)
+    expect(page.locator("[data-search-status]")).to_contain_text("查询全部 2 个县", timeout=15_000)
     for shard in IDS:
         links = page.locator(f'section[data-shard="{shard}"] li a')
         expect(links.first).to_contain_text("林木采伐许可决定")
@@ -125,7 +125,7 @@ def test_a_doc_number_asks_only_its_own_county(visit, province: Path):
     page, server, requests = visit
     record = second_county_decision(province)
     page.goto(server + "search/?q=" + record["s"][0])
-    expect(page.locator("[data-search-status]")).to_contain_text("只查询了青溪县", timeout=15_000)
+    expect(page.locator("[data-search-status]")).to_contain_text("按文书号或编码的前缀只查询青溪县", timeout=15_000)
     expect(page.locator(f'section[data-shard="{IDS[1]}"] li a').first).to_have_text(record["t"])
     assert not any(f"/{IDS[0]}/search/" in url for url in requests)
 
@@ -137,6 +137,27 @@ def test_the_index_page_links_every_county(visit):
     page.locator("table tbody th a", has_text="青溪县").click()
     page.wait_for_url(f"{server}{IDS[1]}/")
     assert "青溪县" in page.title()
+
+
+def test_counties_are_asked_a_batch_at_a_time(visit, province: Path):
+    from playwright.sync_api import expect
+
+    entry = province / "search" / "province.json"
+    original = entry.read_text("utf-8")
+    entry.write_text(json.dumps({**json.loads(original), "batch": 1}, ensure_ascii=False), "utf-8")
+    try:
+        page, server, requests = visit
+        page.goto(server + "search/?q=林木采伐许可决定")
+        status = page.locator("[data-search-status]")
+        expect(status).to_contain_text("已查询 1 个，还有 1 个未查询", timeout=15_000)
+        assert page.locator("section[data-shard]").evaluate_all("s => s.map(e => e.dataset.shard)") == [IDS[0]]
+        assert not any(f"/{IDS[1]}/search/" in url for url in requests)
+        page.get_by_role("button", name="继续查询其他 1 个县（区）").click()
+        expect(page.locator(f'section[data-shard="{IDS[1]}"] li a').first).to_contain_text("林木采伐许可决定")
+        expect(status).to_contain_text("在 2 个县（区）找到")
+        assert page.get_by_role("button", name="继续查询其他 1 个县（区）").is_hidden()
+    finally:
+        entry.write_text(original, "utf-8")
 
 
 @pytest.mark.parametrize("path", ["", "search/?q=林木采伐许可决定"])
