@@ -22,11 +22,15 @@ CODES = {"unknown-agency": "引用的执法主体不存在，或主体文件夹�
 
 
 def check(corpus: Corpus) -> Iterator[Problem]:
+    has_agency_file: dict[str, bool] = {}  # one look per folder, not per record
     reported: set[str] = set()
     for document in corpus.documents:
         folder = document.placement.agency
-        agency_file = corpus.root / "data" / "agencies" / str(folder) / "agency.yaml"
-        if folder is not None and folder not in reported and not agency_file.is_file():
+        if folder is None or folder in reported:
+            continue
+        if folder not in has_agency_file:
+            has_agency_file[folder] = (corpus.root / "data" / "agencies" / folder / "agency.yaml").is_file()
+        if not has_agency_file[folder]:
             reported.add(folder)
             yield Problem("unknown-agency", f"文件夹 agencies/{folder}/ 中没有 agency.yaml："
                           "请先建立执法主体信息，再发布事项、人员或决定。", document.file)
