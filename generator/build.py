@@ -12,6 +12,7 @@ import datetime
 import json
 import logging
 import os
+import tempfile
 from pathlib import Path as FsPath
 
 import click
@@ -65,6 +66,8 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: b
     except MkDocsException as exc:
         click.echo(f"生成网站失败：{exc}", err=True)
         return 1
+    finally:
+        _clean_staging()  # also when mkdocs stopped half-way
     # Last gate: personal data on any written page (a docs/ page, a template, text the data
     # checks allowed in its context) fails the build, and none of the pages stays published.
     from mkdocs.utils import clean_directory
@@ -102,6 +105,8 @@ _building: dict[FsPath, Any] = {}
 _records: dict[FsPath, list] = {}
 _articles: dict[str, str] = {}
 _shells: dict[int, Any] = {}
+# Folders of generated files for mkdocs to copy, removed after the build (`_clean_staging`).
+_staging: list[FsPath] = []
 # Per site folder: the record pages written and personal data found on them, for build_site.
 _written: dict[FsPath, tuple[list[str], list]] = {}
 
@@ -174,12 +179,24 @@ def on_files(files: Any, config: Any) -> Any:
     _mark("生成列表页、搜索索引和开放数据")
     levels = {shell.depth(uri, directory_urls) for uri, content in generated.items() if isinstance(content, Deferred)}
     generated.update({shell.shell_uri(level, directory_urls): shell.shell_markdown() for level in levels})
-    for uri, content in generated.items():
+    staging = FsPath(tempfile.mkdtemp(prefix="portal-files-"))
+    _staging.append(staging)
+    for uri in list(generated):
+        content = generated[uri]
         existing = files.get_file_from_path(uri)
         if existing is not None:
             files.remove(existing)
         if isinstance(content, Deferred):
             records.append((uri, content))
+            continue
+        if not uri.endswith(".md"):
+            # Open data, the search index, scripts (a county's are ~300 MB): written to a staging
+            # folder now and let go, rather than held in memory by mkdocs until it copies them.
+            staged = staging / uri
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            staged.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+            del generated[uri]
+            files.append(File.generated(config, uri, abs_src_path=str(staged)))
             continue
         if isinstance(content, HtmlPage):
             _articles[uri] = content.body
@@ -187,6 +204,13 @@ def on_files(files: Any, config: Any) -> Any:
         files.append(File.generated(config, uri, content=content))
     _records[root] = records
     return files
+
+
+def _clean_staging() -> None:
+    import shutil
+
+    while _staging:
+        shutil.rmtree(_staging.pop(), ignore_errors=True)
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
@@ -231,3 +255,4 @@ def on_post_build(config: Any) -> None:
     shell.rewrite_sitemap(site_dir, [shell.address(uri, plan.directory_urls) for uri, _ in records],
                           site_url=site_url, lastmod=shell.lastmod_of(site_dir), timestamp=timestamp)
     _written[site_dir] = (written, leaks)
+    _clean_staging()

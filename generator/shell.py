@@ -17,6 +17,7 @@ mkdocs never sees these pages, so links to them are written as final addresses (
 
 from __future__ import annotations
 
+import gc
 import gzip
 import html
 import io
@@ -155,8 +156,14 @@ def write_pages(plan: Plan, *, processes: int | None = None) -> tuple[list[str],
         if workers == 1:
             results = [_write_range(bounds) for bounds in ranges]
         else:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                results = pool.map(_write_range, ranges, chunksize=1)
+            # Objects the collector never visits are not written to, so the forked writers keep
+            # sharing the loaded corpus with this process instead of copying it page by page.
+            gc.freeze()
+            try:
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    results = pool.map(_write_range, ranges, chunksize=1)
+            finally:
+                gc.unfreeze()
     finally:
         _plan = None
     written = [path for paths, _ in results for path in paths]
