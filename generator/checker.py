@@ -77,7 +77,7 @@ def check_file(raw: bytes, placement: Placement, schemas: SchemaSet, today: date
     data = coerce(loaded.data, schemas.shape(placement.kind), (), tracked)
     schema_problems = list(iter_schema_problems(schemas, placement.kind, data, placement.rel))
     problems.extend(schema_problems)
-    return problems, (loader.share_strings(data), tracked, not schema_problems), expires
+    return problems, (data, tracked, not schema_problems), expires
 
 
 #: One checked file: (path, signature before reading, SHA-256 of its bytes, payload). The

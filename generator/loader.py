@@ -74,8 +74,8 @@ CODES = {
 }
 
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-#: Field names, and short values once checked (`share_strings`), are shared strings: a
-#: county's 50,000 records repeat a few thousand of them millions of times (~190 MB of copies).
+#: Field names and short values (kinds, dates, codes, ids) are shared strings: a county's
+#: 50,000 records repeat a few thousand of them millions of times (~190 MB of copies).
 SHARED_LENGTH = 24
 _intern = sys.intern
 
@@ -203,6 +203,8 @@ def _parse(raw: bytes, display: str) -> Loaded:
                 value: Any = event.value
                 if value in NULLS and event.implicit[0] and event.style in ("", None):
                     value = None
+                elif len(value) <= SHARED_LENGTH:
+                    value = _intern(value)
             elif cls is MappingStartEvent:
                 value = {}
             elif cls is SequenceStartEvent:
@@ -254,7 +256,7 @@ def _parse(raw: bytes, display: str) -> Loaded:
                                 f"字段“{value}”重复（第一次出现在第 {frame[2][value].line + 1} 行）。"
                                 "后面的值会悄悄覆盖前面的值，请删除或合并其中一个。",
                                 display, event.start_mark))
-                        frame[1] = value = _intern(value)  # see share_strings
+                        frame[1] = value
                         frame[2][value] = event.start_mark
                         continue
                     if frame[1] not in container:
@@ -284,23 +286,6 @@ def _parse(raw: bytes, display: str) -> Loaded:
         problems.append(Problem("yaml-empty", "文件是空的：没有任何内容。", display, 1, 1))
         return Loaded(None, problems)
     return Loaded(None if problems else root, problems)
-
-
-def share_strings(value: Any) -> Any:
-    """Replace the short strings in a loaded value by shared ones, in place; returns `value`.
-
-    Only after schema checking: jsonschema reports a value under a ``false`` schema without its
-    key, and schemas.py finds the key by the value's identity, which sharing would blur."""
-    stack = [value] if value.__class__ is dict or value.__class__ is list else []
-    while stack:
-        node = stack.pop()
-        for key, item in node.items() if node.__class__ is dict else enumerate(node):
-            if item.__class__ is str:
-                if len(item) <= SHARED_LENGTH:
-                    node[key] = _intern(item)
-            elif item.__class__ is dict or item.__class__ is list:
-                stack.append(item)
-    return value
 
 
 class _NoKey:

@@ -658,6 +658,9 @@ def _unexpected(error: ValidationError) -> list[str]:
 def iter_schema_problems(schemas: SchemaSet, kind: str, data: Any, file: str) -> Iterator[Problem]:
     if schemas.fast_validator(kind).is_valid(data):
         return
+    # The loader shares equal short strings; `_false_schema_path` finds a key by its value's
+    # identity, so the explanation works on a copy where every value is its own object.
+    data = _unshared(data)
     explainer = Explainer(schemas, kind)
     said: set[tuple] = set()
     for error in schemas.validator(kind).iter_errors(data):
@@ -666,3 +669,13 @@ def iter_schema_problems(schemas: SchemaSet, kind: str, data: Any, file: str) ->
             if (problem.path, problem.message) not in said:
                 said.add((problem.path, problem.message))
                 yield problem
+
+
+def _unshared(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _unshared(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unshared(item) for item in value]
+    if isinstance(value, str) and len(value) > 1:  # one character: Python shares those anyway
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
+    return value

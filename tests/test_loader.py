@@ -131,19 +131,12 @@ def test_a_merge_key_is_refused_as_an_alias():
     assert "yaml-alias" in [code for code, _, _ in problems("base: &b {x: 1}\nother:\n  <<: *b\n")]
 
 
-def test_short_strings_are_shared_after_checking_and_nothing_else_changes():
-    from generator.loader import SHARED_LENGTH, share_strings
-
-    def fresh(text: str) -> str:  # a new string object, as the parser makes one per value
-        return "".join(list(text))
+def test_short_values_and_field_names_are_shared_and_long_texts_are_not():
+    from generator.loader import SHARED_LENGTH
 
     long_text = "长" * (SHARED_LENGTH + 1)
-    first = {"kind": fresh("自然人"), "facts": fresh(long_text), "fines": [{"unit": fresh("元年"), "min": 5}]}
-    second = {"kind": fresh("自然人"), "facts": fresh(long_text), "fines": [{"unit": fresh("元年"), "min": 5}]}
-    before = repr((first, second))
-    assert first["kind"] is not second["kind"]
-    share_strings(first), share_strings(second)
-    assert repr((first, second)) == before
-    assert first["kind"] is second["kind"] and first["fines"][0]["unit"] is second["fines"][0]["unit"]
-    assert first["facts"] is not second["facts"]  # long texts are not worth a lookup
-    assert share_strings("文字") == "文字" and share_strings(None) is None
+    source = f"a:\n  kind: 自然人\n  facts: {long_text}\nb:\n  kind: 自然人\n  facts: {long_text}\n"
+    data = loader.load_bytes(source.encode(), "x.yaml").data
+    assert data == {"a": {"kind": "自然人", "facts": long_text}, "b": {"kind": "自然人", "facts": long_text}}
+    assert data["a"]["kind"] is data["b"]["kind"]
+    assert data["a"]["facts"] is not data["b"]["facts"]
