@@ -48,8 +48,7 @@ class Result:
     @property
     def corpus(self) -> Corpus:
         if not isinstance(self._corpus, Corpus):
-            with _gc_paused():
-                self._corpus = self._corpus()
+            self._corpus = self._corpus()
         return self._corpus
 
 
@@ -270,14 +269,19 @@ def _workers() -> int:
 
 
 @contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
+def _gc_paused(*, keep: bool = False) -> Iterator[None]:
     """Loading creates millions of small containers and no reference cycles: the cyclic
-    collector would walk them all again and again for nothing (~15% of the time)."""
+    collector would walk them all again and again for nothing (~15% of the time).
+
+    With `keep` (a large corpus, which lives as long as the process), what exists at the end
+    is frozen (gc.freeze): no collection ever walks it again, here or while the site renders."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if keep:
+            gc.freeze()
         if enabled:
             gc.enable()
 
@@ -298,7 +302,7 @@ def load_corpus(root: FsPath, schemas: SchemaSet | None = None, *,
                 use_cache: bool = False) -> tuple[Corpus, list[Problem]]:
     """Load and schema-check every data file under `root`."""
     placements, problems = discover(root)
-    with _gc_paused():
+    with _gc_paused(keep=len(placements) >= PARALLEL_MIN):
         stage = _Stage(root, schemas, _open_cache(root, schemas) if use_cache else None)
         known = stage.known_digests(placements)
         if stage.store is not None:
@@ -396,7 +400,7 @@ def validate(root: FsPath, schemas: SchemaSet | None = None, *, use_cache: bool 
     .cache/portal/ knows about unchanged files and, for an unchanged tree, the whole answer."""
     use_cache = _use_cache if use_cache is None else use_cache
     placements, found = discover(root)
-    with _gc_paused():
+    with _gc_paused(keep=len(placements) >= PARALLEL_MIN):
         stage = _Stage(root, schemas, _open_cache(root, schemas) if use_cache else None)
         known = stage.known_digests(placements)
         key = _result_key(root, stage, placements, found, known)
@@ -437,7 +441,8 @@ def _result_key(root: FsPath, stage: _Stage, placements: list[Placement], found:
 
 def _cached_corpus(root: FsPath, stage: _Stage, placements: list[Placement], known: dict[str, str]) -> Corpus:
     """The corpus behind a cached result: the cached payloads, or the files where one is missing."""
-    if stage.store is not None:
-        stage.store.load_buckets()
-    corpus, _ = _corpus(root, placements, stage.run(placements, known))
+    with _gc_paused(keep=len(placements) >= PARALLEL_MIN):
+        if stage.store is not None:
+            stage.store.load_buckets()
+        corpus, _ = _corpus(root, placements, stage.run(placements, known))
     return corpus
