@@ -42,7 +42,7 @@ TARGETS = [
     ("validate_warm_s", 2.0, "max", "s", "校验（热）"),
     ("build_s", 45.0, "max", "s", "完整生成"),
     ("rebuild_one_s", 3.0, "max", "s", "改一件决定后重新生成"),
-    ("peak_rss_mb", 1024.0, "max", "MB", "峰值内存（RSS）"),
+    ("peak_rss_mb", 1024.0, "max", "MB", "峰值内存（进程及其子进程）"),
     ("speedup_vs_mkdocs", 5.0, "min", "×", "比纯 mkdocs-material 快"),
     ("search_first_kb", 300.0, "max", "KB", "一次搜索首屏下载量"),
     ("decision_page_kb", 40.0, "max", "KB", "决定页 HTML（不含共用资源）"),
