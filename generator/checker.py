@@ -321,33 +321,48 @@ def _open_cache(root: FsPath, schemas: SchemaSet | None) -> cache.Cache:
 
 def run_rules(corpus: Corpus) -> list[Problem]:
     """Every cross-record rule's problems, in the order of RULES. For a large corpus a forked
-    process runs every other rule on its copy of the corpus, so both cores work."""
+    process shares the rules with this one (each takes the next rule not yet taken), so both
+    cores work."""
     names = list(RULES)
     if len(corpus.documents) < PARALLEL_MIN or _workers() < 2:
         found = _run_rules(corpus, names)
     else:
         for index in _SHARED_INDEXES:  # built once here, inherited by the fork
             getattr(corpus, index)
-        global _FORKED_CORPUS
-        _FORKED_CORPUS = corpus
+        context = multiprocessing.get_context("fork")
+        global _FORKED_RULES
+        _FORKED_RULES = (corpus, names, context.Value("i", 0))
         try:
-            with multiprocessing.get_context("fork").Pool(1) as pool:
-                theirs = pool.apply_async(_rules_in_worker, (names[1::2],))
-                found = _run_rules(corpus, names[0::2])
+            with context.Pool(1) as pool:
+                theirs = pool.apply_async(_rules_in_worker)
+                found = _take_rules()
                 found.update(theirs.get())
         finally:
-            _FORKED_CORPUS = None
+            _FORKED_RULES = None
     return [problem for name in names for problem in found[name]]
 
 
 _SHARED_INDEXES = ("site", "agencies", "laws", "items", "officers", "benchmark_documents", "entries", "decisions")
-_FORKED_CORPUS: Corpus | None = None
+_FORKED_RULES: tuple[Corpus, list[str], Any] | None = None  # (corpus, rule names, next rule's index)
 
 
-def _rules_in_worker(names: list[str]) -> dict[str, list[Problem]]:
-    assert _FORKED_CORPUS is not None  # noqa: S101 - set before the pool forks
+def _take_rules() -> dict[str, list[Problem]]:
+    """Run the next rule no process has taken yet, until none is left."""
+    assert _FORKED_RULES is not None  # noqa: S101 - set before the pool forks
+    corpus, names, counter = _FORKED_RULES
+    found: dict[str, list[Problem]] = {}
+    while True:
+        with counter.get_lock():
+            index = counter.value
+            counter.value += 1
+        if index >= len(names):
+            return found
+        found.update(_run_rules(corpus, [names[index]]))
+
+
+def _rules_in_worker() -> dict[str, list[Problem]]:
     with _gc_paused():
-        return _run_rules(_FORKED_CORPUS, names)
+        return _take_rules()
 
 
 def _run_rules(corpus: Corpus, names: list[str]) -> dict[str, list[Problem]]:

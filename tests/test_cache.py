@@ -199,15 +199,33 @@ def test_the_version_key_changes_with_the_schemas(tmp_path: Path):
     assert cache.version_key(schema_dir=schemas) != before
 
 
-@pytest.mark.parametrize("rule", ["required_files", "folders"], ids=["in-this-process", "in-the-fork"])
-def test_a_rule_that_crashes_in_either_process_is_an_internal_error(
-        project: Path, monkeypatch: pytest.MonkeyPatch, rule: str):
+def test_a_rule_that_crashes_is_an_internal_error_when_rules_run_in_two_processes(
+        project: Path, monkeypatch: pytest.MonkeyPatch):
     def crash(corpus: object) -> None:
         raise ValueError("boom")
 
     monkeypatch.setattr(checker, "PARALLEL_MIN", 1)
-    monkeypatch.setattr(checker.RULES[rule], "check", crash)
-    with pytest.raises(checker.InternalError, match=f"规则 {rule} 内部出错：ValueError"):
+    monkeypatch.setattr(checker.RULES["folders"], "check", crash)
+    with pytest.raises(checker.InternalError, match="规则 folders 内部出错：ValueError"):
+        validate(project, use_cache=False)
+
+
+def test_a_rule_that_crashes_in_the_forked_process_is_an_internal_error_too(
+        project: Path, monkeypatch: pytest.MonkeyPatch):
+    import time
+
+    parent = os.getpid()
+
+    def crash_in_the_fork(corpus: object) -> list:
+        if os.getpid() == parent:
+            time.sleep(0.05)  # leave rules for the other process to take
+            return []
+        raise ValueError("boom in the fork")
+
+    monkeypatch.setattr(checker, "PARALLEL_MIN", 1)
+    for rule in checker.RULES.values():
+        monkeypatch.setattr(rule, "check", crash_in_the_fork)
+    with pytest.raises(checker.InternalError, match="内部出错：ValueError"):
         validate(project, use_cache=False)
 
 
