@@ -122,7 +122,10 @@ class _Stage:
                 known[placement.rel] = digest
             elif sig is not None and sig[0] <= loader.MAX_BYTES:
                 unknown.append((placement.rel, sig))
-        if len(unknown) < PARALLEL_MIN:
+        # Many unknown files are hashed by the workers on a first run; once the cache knows the
+        # tree (files written just before the last run, like a fresh clone, cannot vouch by
+        # their signature yet), hashing them here is what lets the whole result be reused.
+        if len(unknown) < PARALLEL_MIN or self.store.index:
             for rel, sig in unknown:
                 try:
                     digest = hashlib.sha256((self.root / rel).read_bytes()).hexdigest()

@@ -265,3 +265,16 @@ def test_build_uses_the_cache_unless_told_not_to(project: Path, tmp_path: Path, 
     assert checker._use_cache  # --no-cache applied to that build only
     assert cli("build", "--root", str(project), "--out", out, "--today", "2026-11-27")[0] == 0
     assert (project / cache.CACHE_DIR / "result.pickle").is_file()
+
+
+def test_files_written_just_before_the_first_run_do_not_keep_the_second_from_the_whole_result(
+        project_with_errors: Path, monkeypatch: pytest.MonkeyPatch):
+    # The project was copied a moment ago: no file is old enough for its signature to vouch.
+    monkeypatch.setattr(checker, "PARALLEL_MIN", 1)
+    expected = validate(project_with_errors).problems
+
+    def never_loaded(self: cache.Cache) -> None:
+        raise AssertionError("the records were loaded although the whole result was cached")
+
+    monkeypatch.setattr(cache.Cache, "load_buckets", never_loaded)
+    assert validate(project_with_errors).problems == expected
