@@ -58,7 +58,7 @@ CHANGELOG_FILE = "data/meta/changelog.md"
 BEIJING = datetime.timezone(datetime.timedelta(hours=8))
 #: Recorded in provenance.json: what turned the commit into these bytes.
 TOOLS = ("lianshan-enforcement-portal", "mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions",
-         "Pygments", "Jinja2", "PyYAML", "jsonschema", "jsonschema-rs", "chinesecalendar", "segno", "bagit")
+         "Pygments", "Jinja2", "PyYAML", "jsonschema", "jsonschema-rs", "chinesecalendar", "zxing-cpp", "bagit")
 _DIR_MODE = 0o755
 _FILE_MODE = 0o644
 
