@@ -17,7 +17,6 @@ import hashlib
 import multiprocessing
 import os
 import pickle
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -25,7 +24,7 @@ from dataclasses import replace
 from pathlib import Path as FsPath
 from typing import Any
 
-from . import cache, loader, pii
+from . import cache, forking, loader, pii
 from .corpus import Corpus, Document
 from .layout import Placement, discover
 from .problems import Problem, sort_problems
@@ -261,14 +260,8 @@ def _work(job: tuple[int, list[Placement], bool]) -> tuple[int, bool, bytes, dic
 
 
 def _workers() -> int:
-    """How many processes may share the work: 1 without fork, or when other threads run (a
-    fork copies their locks held, not the threads: `portal serve` watches files in threads)."""
-    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
-        return 1
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+    """How many processes may share the work (forking.processors)."""
+    return forking.processors()
 
 
 @contextlib.contextmanager

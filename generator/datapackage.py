@@ -40,10 +40,8 @@ import itertools
 import json
 import math
 import multiprocessing
-import os
 import re
 import string
-import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -692,16 +690,10 @@ def _freeze() -> None:
 
 
 def _processors() -> int:
-    """The processors this process may use; 1 where it cannot fork safely: without fork, with
-    other threads running (`portal serve` watches files in threads, and a fork copies the locks
-    they hold but not the threads), or in a daemon process, which may not start any."""
-    if ("fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1
-            or multiprocessing.current_process().daemon):
-        return 1
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
+    """How many processes may write the files (forking.processors)."""
+    from .forking import processors
+
+    return processors()
 
 
 def _size(dataset: Dataset) -> int:

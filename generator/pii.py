@@ -34,7 +34,6 @@ import hashlib
 import html
 import json
 import multiprocessing
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path as FsPath
@@ -412,10 +411,12 @@ def scan_site(site_dir: FsPath, *, allowed: frozenset[tuple[str, str]] | set[tup
     pages = [page for page in pages if page not in skip]
     work = (site_dir, frozenset(allowed), today)
     chunks = [(work, pages[start:start + 200]) for start in range(0, len(pages), 200)]
-    if len(pages) < SCAN_PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    from .forking import processors
+
+    if len(pages) < SCAN_PARALLEL_FROM or processors() < 2:
         results = [_scan_pages(chunk) for chunk in chunks]
     else:  # a county site: two processes, the pages in the same order
-        with multiprocessing.get_context("fork").Pool(min(2, os.cpu_count() or 1)) as pool:
+        with multiprocessing.get_context("fork").Pool(min(2, processors())) as pool:
             results = pool.map(_scan_pages, chunks, chunksize=1)
     problems: list[Problem] = [problem for found in results for problem in found]
     return problems

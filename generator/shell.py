@@ -22,13 +22,13 @@ import gzip
 import html
 import io
 import multiprocessing
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
 
+from .forking import processors
 from .pages import Deferred, HtmlPage
 from .pages.links import address
 from .problems import Problem
@@ -146,8 +146,8 @@ def write_pages(plan: Plan, *, processes: int | None = None) -> tuple[list[str],
     """
     global _plan
     count = len(plan.pages)
-    workers = processes if processes is not None else min(2, os.cpu_count() or 1)
-    if workers < 2 or count < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    workers = processes if processes is not None else min(2, processors())
+    if workers < 2 or count < PARALLEL_FROM or processors() < 2:
         workers = 1
     _plan = plan
     try:

@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from generator import shell
+from generator import forking, shell
 from generator.pages import Deferred, HtmlPage
 
 SHELL = """<html><head><title>PORTALSHELLTITLE - 平台</title>
@@ -56,6 +56,12 @@ def _plan(site: Path, count: int, extra: list | None = None) -> shell.Plan:
                       {3: shell.Shell.cut(SHELL, CANONICAL)})
 
 
+@pytest.fixture(autouse=True)
+def no_other_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in `portal build`: no other thread runs (the suite's browser tests leave some), so it may fork."""
+    monkeypatch.setattr(forking.threading, "active_count", lambda: 1)
+
+
 def test_two_processes_write_exactly_what_one_writes(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(shell, "PARALLEL_FROM", 10)
     one, two = tmp_path / "one", tmp_path / "two"
@@ -65,6 +71,18 @@ def test_two_processes_write_exactly_what_one_writes(tmp_path: Path, monkeypatch
     for path in written_one:
         assert (one / path).read_bytes() == (two / path).read_bytes()
     assert (one / "decisions/a/p7/index.html").read_text(encoding="utf-8").count("编号 00007") == 1
+
+
+def test_no_writer_is_forked_while_other_threads_run(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(shell, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(forking.threading, "active_count", lambda: 3)  # `portal serve` watches files
+
+    def no_fork(*args: object) -> None:
+        raise AssertionError("a process was forked")
+
+    monkeypatch.setattr(shell.multiprocessing, "get_context", no_fork)
+    written, _ = shell.write_pages(_plan(tmp_path, 60))
+    assert len(written) == 60
 
 
 @pytest.mark.parametrize("processes", [1, 2])

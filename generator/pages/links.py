@@ -17,6 +17,7 @@ link check of the built site (tests/test_links.py) covers them like every other 
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -93,8 +94,8 @@ def article_anchor(article: citations.Article) -> str:
     return f"article-{article.number}" + (f"-{article.extra}" if article.extra else "")
 
 
-def cite_markdown(text: Any, names: dict[str, dict], src_uri: str) -> Markup:
-    """A citation with links to its articles; anything that does not resolve stays plain text."""
+def _cite(text: Any, names: dict[str, dict], page: Callable[[str], str], link: Callable[[str, str], str]) -> Markup:
+    """A citation with its law and articles linked: `page` gives a law page's address, `link` writes a link."""
     if not isinstance(text, str):
         return escape(text)
     try:
@@ -104,41 +105,28 @@ def cite_markdown(text: Any, names: dict[str, dict], src_uri: str) -> Markup:
     law = names.get(name)
     if law is None or not isinstance(law.get("id"), str):
         return escape(text)
-    page = relative(src_uri, law_uri(law["id"]))
+    url = page(law_uri(law["id"]))
     if not located:
-        return Markup(f"[{escape(text)}]({page})")  # noqa: S704 - escaped text, encoded URL
+        return Markup(link(escape(text), url))  # noqa: S704 - escaped text, encoded URL
     out, position = [], 0
     for index, (article, start, end) in enumerate(located):
         label_start = 0 if index == 0 else start
         out.append(escape(text[position:label_start]))
-        out.append(f"[{escape(text[label_start:end])}]({page}#{article_anchor(article)})")
+        out.append(link(escape(text[label_start:end]), f"{url}#{article_anchor(article)}"))
         position = end
     out.append(escape(text[position:]))
     return Markup("".join(out))  # noqa: S704 - escaped text, encoded URLs
+
+
+def cite_markdown(text: Any, names: dict[str, dict], src_uri: str) -> Markup:
+    """A citation with links to its articles; anything that does not resolve stays plain text."""
+    return _cite(text, names, lambda uri: relative(src_uri, uri), lambda label, url: f"[{label}]({url})")
 
 
 def cite_html(text: Any, names: dict[str, dict], src_uri: str, directory_urls: bool = True) -> Markup:
     """`cite_markdown` for an HTML page: the same links as ``<a href>`` to final addresses."""
-    if not isinstance(text, str):
-        return escape(text)
-    try:
-        name, located = citations.locate(text)
-    except citations.CitationError:
-        return escape(text)
-    law = names.get(name)
-    if law is None or not isinstance(law.get("id"), str):
-        return escape(text)
-    page = href(src_uri, law_uri(law["id"]), directory_urls)
-    if not located:
-        return Markup(f'<a href="{page}">{escape(text)}</a>')  # noqa: S704 - escaped text, encoded URL
-    out, position = [], 0
-    for index, (article, start, end) in enumerate(located):
-        label_start = 0 if index == 0 else start
-        out.append(escape(text[position:label_start]))
-        out.append(f'<a href="{page}#{article_anchor(article)}">{escape(text[label_start:end])}</a>')
-        position = end
-    out.append(escape(text[position:]))
-    return Markup("".join(out))  # noqa: S704 - escaped text, encoded URLs
+    return _cite(text, names, lambda uri: href(src_uri, uri, directory_urls),
+                 lambda label, url: f'<a href="{url}">{label}</a>')
 
 
 def _src_uri(context: jinja2.runtime.Context) -> str:
