@@ -2,7 +2,7 @@
 
 One run, on a corpus from generator/synth.py (the same as `portal synth`):
 
-1. cold validate (the first run after the corpus is written), then warm validate (the same again);
+1. cold validate (the first run after the corpus is written, no .cache/), then warm validate (the same again);
 2. full build (`portal build`, which validates first), then a rebuild after one decision changed;
 3. the baseline: the same generated Markdown pages in a plain mkdocs-material project (search
    off, only the list pages in the nav, no hook), built by `mkdocs build`;
@@ -227,7 +227,7 @@ def write_page(path: Path, figures: dict[str, float], extra: dict[str, object], 
   用 `mkdocs build` 生成，耗时 {figures['baseline_mkdocs_s']:.1f} 秒。
 - 每一步在单独的进程中运行，时间是墙钟时间；内存取该进程自身的峰值 RSS 与“该进程及其子进程 PSS 之和”
   （每 50 毫秒采样一次，子进程共享的内存按比例分摊，不重复计算）两者中的较大值；“校验（冷）”是合成数据写出后第一次校验，
-  “校验（热）”是紧接着的第二次（本程序没有校验缓存，差别只在操作系统的文件缓存）。
+  “校验（热）”是紧接着的第二次（校验缓存在 `.cache/portal/`，冷校验前删除）。
 
 | 指标 | 键 | 实测 | 目标 | 结果 |
 |---|---|---|---|---|
