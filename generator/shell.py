@@ -107,8 +107,11 @@ class Plan:
 
 
 def dest(uri: str, directory_urls: bool) -> str:
-    """The file mkdocs would write for the page at source `uri`."""
+    """The file mkdocs would write for the page at source `uri` (always inside the site folder)."""
     url = address(uri, directory_urls)
+    if uri.startswith("/") or ".." in uri.split("/") or "\\" in uri:
+        # The schemas allow only letters, digits and hyphens in the ids pages are named by.
+        raise ValueError(f"页面地址不在网站目录中：{uri}")
     return f"{url}index.html" if url.endswith("/") or not url else url
 
 

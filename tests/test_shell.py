@@ -147,3 +147,9 @@ def test_past_the_limit_the_sitemap_becomes_an_index_of_sitemaps(tmp_path: Path,
               for loc in parse_xml(tmp_path / f"sitemap-{n}.xml").iter(f"{NS}loc")]
     assert len(listed) == 5 and all(len(list(parse_xml(tmp_path / f"sitemap-{n}.xml"))) <= 2
                                     for n in (1, 2, 3))
+
+
+@pytest.mark.parametrize("uri", ["items/../../etc/passwd.md", "/etc/x.md", "items\\..\\x.md"])
+def test_a_page_is_never_written_outside_the_site_folder(uri: str):
+    with pytest.raises(ValueError, match="不在网站目录中"):
+        shell.dest(uri, True)
