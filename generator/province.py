@@ -221,8 +221,8 @@ def join(sites: list[Path], out: Path, base_url: str) -> Joined:
         listing = [shard for _, shard in shards]
         files = province_files(listing, base_url, first=sites[0])
         files.update({ROUTE + path: text for path, text in route_index([site for site, _ in shards]).items()})
-        files["sitemap.xml"] = sitemap_index([f"{base_url}{shard['id']}/sitemap.xml" for site, shard in shards
-                                              if (site / "sitemap.xml").is_file()])
+        files["sitemap.xml"] = sitemap_index([location for site, shard in shards
+                                              for location in shard_sitemaps(site, f"{base_url}{shard['id']}/")])
         province_texts = list(files.values())
         for path, text in files.items():
             target = temporary / path
@@ -263,6 +263,18 @@ def _replace(new: Path, out: Path) -> None:
 def _environment() -> Environment:
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                        keep_trailing_newline=True)
+
+
+def shard_sitemaps(site: Path, base: str) -> list[str]:
+    """The addresses of a shard's sitemaps: its sitemap.xml, or the files it indexes when a county
+    past 50,000 pages wrote an index there (shell.rewrite_sitemap), for indexes must not nest."""
+    sitemap = site / "sitemap.xml"
+    if not sitemap.is_file():
+        return []
+    if "<sitemapindex" not in sitemap.read_text("utf-8")[:500]:
+        return [f"{base}sitemap.xml"]
+    parts = sorted(site.glob("sitemap-*.xml"), key=lambda path: int(path.stem.rsplit("-", 1)[1]))
+    return [f"{base}{path.name}" for path in parts]
 
 
 def sitemap_index(locations: list[str]) -> str:

@@ -318,3 +318,21 @@ def test_the_simulation_prints_every_figure(tmp_path: Path):
     assert [queries[name]["shards_asked"] for name in ("company", "shared", "doc_no", "credit")] == [1, 2, 1, 2]
     assert queries["doc_no"]["kb"] < queries["shared"]["kb"]
     assert "查询文书号" in done.stdout
+
+
+def test_a_county_whose_sitemap_is_an_index_is_listed_by_its_parts(tmp_path: Path, monkeypatch):
+    from generator import shell
+    from generator.province import shard_sitemaps
+
+    monkeypatch.setattr(shell, "SITEMAP_LIMIT", 2)
+    big, small = tmp_path / "big", tmp_path / "small"
+    for site in (big, small):
+        site.mkdir()
+        (site / "sitemap.xml").write_text('<?xml version="1.0" encoding="UTF-8"?>\n<urlset '
+                                          'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n</urlset>',
+                                          encoding="utf-8")
+    base = "https://zfgs.example.gov.cn/490001/"
+    shell.rewrite_sitemap(big, [f"p{n}/" for n in range(23)], site_url=base, lastmod="", timestamp=0)
+    assert shard_sitemaps(big, base) == [f"{base}sitemap-{n}.xml" for n in range(1, 13)]  # never an index of indexes
+    assert shard_sitemaps(small, base) == [f"{base}sitemap.xml"]
+    assert shard_sitemaps(tmp_path / "missing", base) == []
