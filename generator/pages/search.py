@@ -23,7 +23,7 @@ from ..workdays import parse_date
 from . import Context, decisions
 from .benchmarks import documents_in_order
 from .laws import LEVELS as LAW_LEVELS
-from .links import agency_uri, benchmark_uri, item_uri, law_uri
+from .links import address, agency_uri, benchmark_uri, item_uri, law_uri
 
 PAGE = "search/index.md"
 #: The script behind the search page (templates/search.js), served from the site itself.
@@ -60,10 +60,7 @@ def _decisions(ctx: Context) -> list[Doc]:
 
 def site_path(ctx: Context, uri: str) -> str:
     """The address of the page at `uri` from the site's root, as mkdocs writes it."""
-    stem = uri.removesuffix(".md")
-    if stem == "index" or stem.endswith("/index"):
-        return stem.removesuffix("index")
-    return f"{stem}/" if ctx.directory_urls else f"{stem}.html"
+    return address(uri, ctx.directory_urls)
 
 
 def _agencies(ctx: Context) -> list[Doc]:

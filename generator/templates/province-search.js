@@ -109,25 +109,7 @@
     }
 
     function item(shard, record) {
-      var li = document.createElement("li");
-      var kind = document.createElement("span");
-      kind.className = "province-kind";
-      kind.textContent = api.KINDS[record.k] || "";
-      li.appendChild(kind);
-      var url = new URL(shard.path + record.u, root);
-      if (url.origin === window.location.origin) {
-        var a = document.createElement("a");
-        a.href = url.href;
-        a.textContent = record.t;
-        li.appendChild(a);
-      } else {
-        li.appendChild(document.createTextNode(record.t));
-      }
-      var detail = document.createElement("span");
-      detail.className = "province-detail";
-      detail.textContent = record.s.join(" · ");
-      li.appendChild(detail);
-      return li;
+      return api.resultItem(record, new URL(shard.path + record.u, root), "province");
     }
 
     function group(shard, outcome, query) {

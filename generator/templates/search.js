@@ -243,7 +243,31 @@
     };
   }
 
-  var api = { normalize: normalize, runs: runs, normalizeId: normalizeId, Index: Index, KINDS: KINDS };
+  // One result as a list item: its kind, its title (a link when the page is on this site) and the
+  // line under it; `prefix` names the CSS classes (the county and the province search pages).
+  function resultItem(record, url, prefix) {
+    var li = document.createElement("li");
+    var kind = document.createElement("span");
+    kind.className = prefix + "-kind";
+    kind.textContent = KINDS[record.k] || "";
+    li.appendChild(kind);
+    if (url.origin === window.location.origin) {
+      var a = document.createElement("a");
+      a.href = url.href;
+      a.textContent = record.t;
+      li.appendChild(a);
+    } else {
+      li.appendChild(document.createTextNode(record.t));
+    }
+    var detail = document.createElement("span");
+    detail.className = prefix + "-detail";
+    detail.textContent = record.s.join(" · ");
+    li.appendChild(detail);
+    return li;
+  }
+
+  var api = { normalize: normalize, runs: runs, normalizeId: normalizeId, Index: Index, KINDS: KINDS,
+              resultItem: resultItem };
   if (typeof module === "object" && module.exports) {
     module.exports = api;
     return;
@@ -271,25 +295,7 @@
     var timer = null;
 
     function item(record) {
-      var li = document.createElement("li");
-      var kind = document.createElement("span");
-      kind.className = "portal-search-kind";
-      kind.textContent = KINDS[record.k] || "";
-      li.appendChild(kind);
-      var url = new URL(record.u, root);
-      if (url.origin === window.location.origin) {
-        var a = document.createElement("a");
-        a.href = url.href;
-        a.textContent = record.t;
-        li.appendChild(a);
-      } else {
-        li.appendChild(document.createTextNode(record.t));
-      }
-      var detail = document.createElement("span");
-      detail.className = "portal-search-detail";
-      detail.textContent = record.s.join(" · ");
-      li.appendChild(detail);
-      return li;
+      return resultItem(record, new URL(record.u, root), "portal-search");
     }
 
     function say(query) {
