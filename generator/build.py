@@ -9,6 +9,7 @@ skip mkdocs' per-page pipeline: they are poured into the theme's page rendered o
 from __future__ import annotations
 
 import datetime
+import gc
 import json
 import logging
 import os
@@ -67,17 +68,15 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: b
         click.echo(f"生成网站失败：{exc}", err=True)
         return 1
     finally:
-        _clean_staging()  # also when mkdocs stopped half-way
+        _abandon()  # also when mkdocs stopped half-way
+        _clean_staging()
     # Last gate: personal data on any written page (a docs/ page, a template, text the data
     # checks allowed in its context) fails the build, and none of the pages stays published.
     from mkdocs.utils import clean_directory
 
-    from .pii import SITE_SUFFIXES, scan_site
-    from .rules.personal_data import allowed_values
+    from .pii import SITE_SUFFIXES
 
-    written, leaks = _written.pop(out.resolve(), ([], []))
-    leaks = leaks + scan_site(out, allowed=allowed_values(result.corpus), today=today, skip=set(written))
-    _mark("检查其余页面的个人信息")
+    leaks = _scanned.pop(out.resolve())  # on_post_build scanned every page
     if leaks:
         pages = sum(1 for page in out.rglob("*") if page.suffix in SITE_SUFFIXES)
         clean_directory(str(out))  # as mkdocs does before a build: dotfiles (.git) stay
@@ -107,8 +106,13 @@ _articles: dict[str, str] = {}
 _shells: dict[int, Any] = {}
 # Folders of generated files for mkdocs to copy, removed after the build (`_clean_staging`).
 _staging: list[FsPath] = []
-# Per site folder: the record pages written and personal data found on them, for build_site.
-_written: dict[FsPath, tuple[list[str], list]] = {}
+# Per site folder: the personal data found on every page the build wrote, for build_site.
+_scanned: dict[FsPath, list] = {}
+# Per project: how many shells (folder depths) the record pages need.
+_levels: dict[FsPath, int] = {}
+# Per site folder: the record pages' writers (shell.Writing) and the open data's (FileJob, forking.Job).
+_writing: dict[FsPath, Any] = {}
+_jobs: dict[FsPath, tuple[Any, Any]] = {}
 
 
 def on_config(config: Any) -> Any:
@@ -162,23 +166,35 @@ def on_files(files: Any, config: Any) -> Any:
     article `on_page_content` puts back; record pages (`Deferred`) are kept for `on_post_build`,
     and one placeholder page per folder depth stands for them (shell.py).
     """
-    from mkdocs.structure.files import File
+    from mkdocs.structure.files import File, Files
 
     from . import shell
+    from .forking import Job
     from .pages import Deferred, HtmlPage
+    from .pages.open_data import FileJob
     from .render import pages
+    from .rules.personal_data import allowed_values
 
     root = FsPath(config.config_file_path).resolve().parent
     corpus = _building[root]
+    site_dir = FsPath(config["site_dir"]).resolve()
     directory_urls = config["use_directory_urls"]
     records: list = []
     _articles.clear()
     _shells.clear()
     _mark("mkdocs 读取配置和文档")
-    generated = pages(corpus, _today(), directory_urls=directory_urls, defer=True)
-    _mark("生成列表页、搜索索引和开放数据")
+
+    def start(job: FileJob) -> None:
+        # Forked children (the open data's writer here, the record pages' writers once the shells
+        # are rendered) share this process's memory while they run: the collector must not walk it.
+        gc.freeze()
+        _jobs[site_dir] = (job, Job(job.write, site_dir, allowed_values(corpus)))
+        job.sets = []  # the child has them: rows this process no longer needs (~100 MB in a county)
+
+    generated = pages(corpus, _today(), directory_urls=directory_urls, defer=True, on_job=start)
+    _mark("生成列表页和搜索索引")
     levels = {shell.depth(uri, directory_urls) for uri, content in generated.items() if isinstance(content, Deferred)}
-    generated.update({shell.shell_uri(level, directory_urls): shell.shell_markdown() for level in levels})
+    placeholders = {shell.shell_uri(level, directory_urls): shell.shell_markdown() for level in levels}
     staging = FsPath(tempfile.mkdtemp(prefix="portal-files-"))
     _staging.append(staging)
     for uri in list(generated):
@@ -186,6 +202,13 @@ def on_files(files: Any, config: Any) -> Any:
         existing = files.get_file_from_path(uri)
         if existing is not None:
             files.remove(existing)
+        if isinstance(content, FileJob):
+            # Written straight into the site by a forked process (`start`) while the pages are
+            # made; listed here so that links to the files are checked, and taken out in `on_env`.
+            for file_uri in content.uris:
+                files.append(File.generated(config, file_uri, abs_src_path=str(site_dir / file_uri)))
+            del generated[uri]
+            continue
         if isinstance(content, Deferred):
             records.append((uri, content))
             continue
@@ -203,7 +226,22 @@ def on_files(files: Any, config: Any) -> Any:
             content = f"---\ntitle: {json.dumps(content.title, ensure_ascii=False)}\n---\n\n{shell.BODY}\n"
         files.append(File.generated(config, uri, content=content))
     _records[root] = records
-    return files
+    _levels[root] = len(levels)
+    # The placeholders first, so that mkdocs renders them before the other pages and the record
+    # pages' writers can start while it renders the rest (`on_post_page`).
+    shells = [File.generated(config, uri, content=text) for uri, text in placeholders.items()]
+    return Files([*shells, *(file for file in files if file.src_uri not in placeholders)])
+
+
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    """mkdocs `on_env` event: the open data files are the background writer's, not mkdocs' to copy."""
+    job = _jobs.get(FsPath(config["site_dir"]).resolve())
+    if job is not None:
+        for uri in job[0].uris:
+            file = files.get_file_from_path(uri)
+            if file is not None:
+                files.remove(file)
+    return env
 
 
 def _clean_staging() -> None:
@@ -229,7 +267,23 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
     output = feed_link(output, page, config)
     if page.file.src_uri.startswith(f"{FOLDER}/"):
         _shells[depth(page.file.src_uri, config["use_directory_urls"])] = Shell.cut(output, page.canonical_url)
+        root = FsPath(config.config_file_path).resolve().parent
+        if len(_shells) == _levels.get(root):
+            _start_records(root, config)
     return output
+
+
+def _start_records(root: FsPath, config: Any) -> None:
+    """Every shell is rendered: the record pages' writers start, while mkdocs renders the rest."""
+    from . import shell
+    from .rules.personal_data import allowed_values
+
+    corpus = _building.get(root)
+    site_dir = FsPath(config["site_dir"]).resolve()
+    plan = shell.Plan(_records.pop(root, []), site_dir, config["site_url"] or "", config["use_directory_urls"],
+                      dict(_shells), allowed=allowed_values(corpus) if corpus is not None else frozenset(),
+                      today=_today())
+    _writing[site_dir] = shell.start(plan)
 
 
 def on_post_build(config: Any) -> None:
@@ -237,22 +291,61 @@ def on_post_build(config: Any) -> None:
     import shutil
 
     from . import shell
-    from .rules.personal_data import allowed_values
+    from .pages.open_data import fill
+    from .pii import scan_page, scan_site
 
     _mark("mkdocs 渲染其余页面")
     root = FsPath(config.config_file_path).resolve().parent
-    records = _records.pop(root, [])
-    corpus = _building.pop(root, None)
     site_dir = FsPath(config["site_dir"]).resolve()
+    if site_dir not in _writing:  # no record page (no shell was rendered)
+        _start_records(root, config)
+    _building.pop(root, None)
     shutil.rmtree(site_dir / shell.FOLDER, ignore_errors=True)
-    site_url = config["site_url"] or ""
-    plan = shell.Plan(records, site_dir, site_url, config["use_directory_urls"], dict(_shells),
-                      allowed=allowed_values(corpus) if corpus is not None else frozenset(), today=_today())
-    written, leaks = shell.write_pages(plan)
+    writing = _writing.pop(site_dir)
+    plan = writing.plan
+    job, running = _jobs.pop(site_dir, (None, None))
+    # While the record pages and the open data are written: the pages mkdocs wrote (not those
+    # being written, nor the download page, whose sizes and hashes are not filled in yet).
+    later = {shell.dest(uri, plan.directory_urls) for uri, _ in plan.pages} | {"sitemap.xml"}
+    if job is not None:
+        later.update(job.uris)
+        later.add(shell.dest(job.page, plan.directory_urls))
+    leaks = scan_site(site_dir, allowed=plan.allowed, today=plan.today, skip=later, processes=1)
+    _mark("检查 mkdocs 所写页面的个人信息")
+    written, found = writing.wait()
+    leaks += found
     _mark(f"写出 {len(written)} 个记录页面")
+    if job is not None:
+        values, found = running.result()
+        page = shell.dest(job.page, plan.directory_urls)
+        text = fill((site_dir / page).read_text(encoding="utf-8"), values)
+        (site_dir / page).write_text(text, encoding="utf-8")
+        leaks += found + scan_page(text, ".html", page, allowed=plan.allowed, today=plan.today)
+        _mark("写出开放数据")
+    gc.unfreeze()
     gz = site_dir / "sitemap.xml.gz"
     timestamp = int.from_bytes(gz.read_bytes()[4:8], "little") if gz.is_file() else 0
-    shell.rewrite_sitemap(site_dir, [shell.address(uri, plan.directory_urls) for uri, _ in records],
-                          site_url=site_url, lastmod=shell.lastmod_of(site_dir), timestamp=timestamp)
-    _written[site_dir] = (written, leaks)
+    shell.rewrite_sitemap(site_dir, [shell.address(uri, plan.directory_urls) for uri, _ in plan.pages],
+                          site_url=plan.site_url, lastmod=shell.lastmod_of(site_dir), timestamp=timestamp)
+    for sitemap in sorted(site_dir.glob("sitemap*.xml")):
+        leaks += scan_page(sitemap.read_text(encoding="utf-8"), ".xml", sitemap.name, allowed=plan.allowed,
+                           today=plan.today)
+    _scanned[site_dir] = leaks
     _clean_staging()
+
+
+def on_build_error(error: Exception) -> None:
+    """mkdocs `on_build_error` event: nothing keeps running after a failed build (`portal serve` too)."""
+    _abandon()
+
+
+def _abandon() -> None:
+    """After a failed build: stop the background writers, let go of what the build held."""
+    for writing in _writing.values():
+        writing.cancel()
+    for _, running in _jobs.values():
+        running.cancel()
+    _writing.clear()
+    _jobs.clear()
+    _records.clear()
+    gc.unfreeze()

@@ -700,6 +700,16 @@ def _size(dataset: Dataset) -> int:
     return sum(len(table.rows) * len(table.fields) for table in dataset.tables)
 
 
+def file_uris(sets: list[Dataset]) -> list[str]:
+    """The path under the site of every file `files` makes, in the order it makes them."""
+    uris = []
+    for dataset in sets:
+        uris.append(f"{FOLDER}/{dataset.name}.json")
+        uris.extend(f"{FOLDER}/{table.name}.csv" for table in dataset.tables)
+        uris.append(f"{FOLDER}/{dataset.name}.xlsx")
+    return [*uris, f"{FOLDER}/{PACKAGE}"]
+
+
 def files(sets: list[Dataset], today: datetime.date, site: dict, *, workers: int | None = None) -> dict[str, bytes]:
     """Every file of the open data, by its path under the site: JSON, CSV, XLSX, datapackage.json.
 

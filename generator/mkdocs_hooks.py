@@ -4,4 +4,5 @@ mkdocs loads a hook file by its path, outside the package, so this file only imp
 implementation absolutely; the state it shares with `portal build` lives in generator.build.
 """
 
-from generator.build import on_config, on_files, on_page_content, on_post_build, on_post_page  # noqa: F401
+from generator.build import (  # noqa: F401
+    on_build_error, on_config, on_env, on_files, on_page_content, on_post_build, on_post_page)

@@ -34,6 +34,7 @@ import hashlib
 import html
 import json
 import multiprocessing
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path as FsPath
@@ -232,6 +233,8 @@ def find(text: str, *, natural_person: bool = False, today: datetime.date | None
     for match in _ADDRESS.finditer(text):
         if natural_person or _near_masked_name(text, match.start(), match.end()):
             spans.append(("address", match.start(), match.end(), re.sub(r"\s", "", match.group())))
+    if not spans:
+        return []  # most texts: no need to index their lines
     spans.sort(key=lambda span: (span[1], span[0]))
     lines = _LineIndex(text)
     return [Finding(kind, start, end, value, *lines.position(start)) for kind, start, end, value in spans]
@@ -399,24 +402,30 @@ def page_text(source: str, suffix: str) -> tuple[str, list[int], list[int]]:
 
 
 def scan_site(site_dir: FsPath, *, allowed: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset(),
-              today: datetime.date | None = None, skip: frozenset[str] | set[str] = frozenset()) -> list[Problem]:
+              today: datetime.date | None = None, skip: frozenset[str] | set[str] = frozenset(),
+              processes: int | None = None) -> list[Problem]:
     """Personal data on any page the build wrote, named by its path under `site_dir`.
 
     `allowed` holds ``(kind, sha256)`` pairs reviewed as false positives in the data
     (data/pii-allowlist.yaml): such a value is not reported on the pages showing it either.
-    `skip` names pages already scanned as they were written (shell.write_pages).
+    `skip` names pages already scanned as they were written (shell.write_pages). From
+    `SCAN_PARALLEL_FROM` pages, two processes share them (`processes` says how many at most).
     """
-    pages = [path.relative_to(site_dir).as_posix() for path in sorted(site_dir.rglob("*"))
-             if path.suffix in SITE_SUFFIXES and path.is_file()]
-    pages = [page for page in pages if page not in skip]
+    pages = []
+    for folder, _, names in os.walk(site_dir):
+        prefix = os.path.relpath(folder, site_dir).replace(os.sep, "/") + "/"
+        prefix = "" if prefix == "./" else prefix
+        pages.extend(prefix + name for name in names if os.path.splitext(name)[1] in SITE_SUFFIXES)
+    pages = sorted(page for page in pages if page not in skip)
     work = (site_dir, frozenset(allowed), today)
     chunks = [(work, pages[start:start + 200]) for start in range(0, len(pages), 200)]
     from .forking import processors
 
-    if len(pages) < SCAN_PARALLEL_FROM or processors() < 2:
+    workers = min(2, processors(), processes or 2)
+    if len(pages) < SCAN_PARALLEL_FROM or workers < 2:
         results = [_scan_pages(chunk) for chunk in chunks]
     else:  # a county site: two processes, the pages in the same order
-        with multiprocessing.get_context("fork").Pool(min(2, processors())) as pool:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
             results = pool.map(_scan_pages, chunks, chunksize=1)
     problems: list[Problem] = [problem for found in results for problem in found]
     return problems

@@ -22,6 +22,7 @@ import gzip
 import html
 import io
 import multiprocessing
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -129,9 +130,7 @@ def _write_range(bounds: tuple[int, int]) -> tuple[list[str], list[Problem]]:
         url = address(uri, plan.directory_urls)
         text = plan.shells[depth(uri, plan.directory_urls)].fill(page, plan.site_url + url)
         path = dest(uri, plan.directory_urls)
-        target = plan.site_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        _write(os.path.join(plan.site_dir, path), text.encode("utf-8"))
         written.append(path)
         # Only the article and title come from the data: the rest of the page is the shell, the
         # same on every page, and scanned once (`write_pages`). A finding is located on the page.
@@ -141,42 +140,111 @@ def _write_range(bounds: tuple[int, int]) -> tuple[list[str], list[Problem]]:
     return written, leaks
 
 
+def _write(target: str, data: bytes) -> None:
+    """`data` as the file `target`, its folder made if need be: the fewest system calls (a county
+    writes ~40,000 pages, each in a folder of its own)."""
+    try:
+        os.mkdir(os.path.dirname(target))
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+    handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:  # a write may take less than all (a full disk raises)
+            view = view[os.write(handle, view):]
+    finally:
+        os.close(handle)
+
+
 def write_pages(plan: Plan, *, processes: int | None = None) -> tuple[list[str], list[Problem]]:
-    """Write every record page of `plan`; the paths written and the personal data found on them.
+    """Write every record page of `plan`; the paths written and the personal data found on them."""
+    return start(plan, processes=processes).wait()
+
+
+class Writing:
+    """Record pages being written by forked processes (`start`), or to be written by `wait`."""
+
+    def __init__(self, plan: Plan, ranges: list[tuple[int, int]], pool: Any = None, pending: Any = None):
+        self.plan, self.ranges, self.pool, self.pending = plan, ranges, pool, pending
+
+    def wait(self) -> tuple[list[str], list[Problem]]:
+        """The paths written and the personal data found on them, once every page is written."""
+        global _plan
+        if self.pool is None:
+            _plan = self.plan
+            try:
+                results = [_write_range(bounds) for bounds in self.ranges]
+            finally:
+                _plan = None
+        else:
+            try:
+                results = self.pending.get()
+            finally:
+                self.pool.terminate()
+                self.pool.join()
+                gc.unfreeze()
+        written = [path for paths, _ in results for path in paths]
+        leaks = [leak for _, found in results for leak in found]
+        from .pii import scan_page
+
+        for level, shell in sorted(self.plan.shells.items()):
+            leaks.extend(scan_page("".join(shell.parts), ".html", f"{FOLDER}/（深度 {level} 的页面框架）",
+                                   allowed=self.plan.allowed, today=self.plan.today))
+        return written, leaks
+
+    def cancel(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+            gc.unfreeze()
+
+
+def start(plan: Plan, *, processes: int | None = None) -> Writing:
+    """Start writing the record pages of `plan` in the background, where it is worth it.
 
     Two processes (the machine's cores, at most 2 by default) share the pages when there are
-    at least `PARALLEL_FROM`; they are forked, so they read the loaded corpus without copying it.
+    at least `PARALLEL_FROM`; they are forked, so they read the loaded corpus without copying it,
+    and this process goes on (mkdocs renders the other pages) until `Writing.wait`. The pages that
+    take longest (a benchmark document's, hundreds of entries) are handed out first, each alone,
+    so that neither process is left with a long one at the end.
     """
     global _plan
     count = len(plan.pages)
     workers = processes if processes is not None else min(2, processors())
     if workers < 2 or count < PARALLEL_FROM or processors() < 2:
         workers = 1
+    heavy = [index for index, (uri, _) in enumerate(plan.pages) if not uri.startswith(_LIGHT)]
+    step = max(1, min(500, -(-count // (workers * 4))))
+    ranges = [(index, index + 1) for index in heavy]
+    light = [index for index, (uri, _) in enumerate(plan.pages) if uri.startswith(_LIGHT)]
+    # Light pages in runs of consecutive indexes, at most `step` a task.
+    run: list[int] = []
+    for index in light:
+        if run and (index != run[-1] + 1 or len(run) == step):
+            ranges.append((run[0], run[-1] + 1))
+            run = []
+        run.append(index)
+    if run:
+        ranges.append((run[0], run[-1] + 1))
+    if workers == 1:
+        return Writing(plan, ranges)
+    # Objects the collector never visits are not written to, so the forked writers keep sharing
+    # the loaded corpus with this process instead of copying it page by page (until `wait`).
+    gc.freeze()
     _plan = plan
     try:
-        step = max(1, min(500, -(-count // (workers * 4))))
-        ranges = [(start, min(count, start + step)) for start in range(0, count, step)]
-        if workers == 1:
-            results = [_write_range(bounds) for bounds in ranges]
-        else:
-            # Objects the collector never visits are not written to, so the forked writers keep
-            # sharing the loaded corpus with this process instead of copying it page by page.
-            gc.freeze()
-            try:
-                with multiprocessing.get_context("fork").Pool(workers) as pool:
-                    results = pool.map(_write_range, ranges, chunksize=1)
-            finally:
-                gc.unfreeze()
+        pool = multiprocessing.get_context("fork").Pool(workers)
     finally:
         _plan = None
-    written = [path for paths, _ in results for path in paths]
-    leaks = [leak for _, found in results for leak in found]
-    from .pii import scan_page
+    return Writing(plan, ranges, pool, pool.map_async(_write_range, ranges, chunksize=1))
 
-    for level, shell in sorted(plan.shells.items()):
-        leaks.extend(scan_page("".join(shell.parts), ".html", f"{FOLDER}/（深度 {level} 的页面框架）",
-                               allowed=plan.allowed, today=plan.today))
-    return written, leaks
+
+#: Record pages that take about the same short time each (a decision's, an item's); the others
+#: (bodies, benchmark documents, laws) can be a thousand times longer.
+_LIGHT = ("decisions/", "items/")
 
 
 _URL_BLOCK = re.compile(r"\s*<url>\s*<loc>([^<]*)</loc>.*?</url>", re.S)

@@ -132,3 +132,13 @@ def test_the_home_page_counts_by_body_and_by_power_type_and_offers_search(cli, p
     rows = re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>\s*</tr>", html, re.S)
     assert ("行政处罚", "1", "1") in rows  # 1 penalty item in use, 1 penalty decision on display
     assert "连山壮族瑶族自治县吉田镇人民政府</a></td>" in html
+
+
+def test_every_character_markup_reads_is_written_as_an_entity_alone_or_in_chinese_text():
+    from generator.render import _SPECIAL, escape
+
+    for char, entity in _SPECIAL.items():
+        assert escape(char) == entity
+        assert escape(f"连山{char}某") == f"连山{entity}某"
+    assert escape("第一行\n第二行\r") == "第一行 第二行 "  # a table cell stays one line
+    assert escape("连山壮族瑶族自治县") == "连山壮族瑶族自治县" and escape(None) == "" and escape(12) == "12"

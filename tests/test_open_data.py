@@ -678,3 +678,81 @@ def test_no_personal_data_in_the_built_site_downloads_included(site: Path, corpu
             for row in sheet.iter_rows(values_only=True):
                 text = "\n".join(str(cell) for cell in row if isinstance(cell, str))
                 assert [f for f in find(text) if (f.kind, f.sha256) not in allowed] == [], path.name
+
+
+# --- written by the build in a forked process (pages/open_data.FileJob) -----------------------------
+
+def _context(corpus):
+    from generator.pages import context, links
+    from generator.render import environment
+
+    ctx = context(corpus, datetime.date.fromisoformat(TODAY), environment())
+    links.install(ctx.env, corpus)
+    return ctx
+
+
+def _job(corpus):
+    from generator.pages import open_data
+
+    pages = open_data.pages(_context(corpus), defer=True)
+    return pages[f"{OPEN}/index.md"], pages[f"{OPEN}/"]
+
+
+def test_the_deferred_download_page_filled_in_is_the_page_made_at_once(corpus, tmp_path: Path):
+    from generator.pages import open_data
+
+    page, job = _job(corpus)
+    assert "PORTALFILE" in page and job.uris[-1] == f"{OPEN}/datapackage.json"
+    values, leaks = job.write(tmp_path)
+    assert leaks == []
+    at_once = open_data.pages(_context(corpus))
+    assert open_data.fill(page, values) == at_once[f"{OPEN}/index.md"]
+    for uri in job.uris:
+        written = (tmp_path / uri).read_bytes()
+        assert written == (at_once[uri] if uri.endswith(".xlsx") else at_once[uri].encode("utf-8")), uri
+        assert hashlib.sha256(written).hexdigest() in at_once[f"{OPEN}/index.md"], uri
+
+
+def test_personal_data_in_the_files_is_named_by_file_line_and_column(corpus):
+    page, job = _job(corpus)
+    decision = next(d for d in next(s for s in job.sets if s.name == "decisions").records if "facts" in d)
+    decision["facts"] = "当事人联系电话 13800138000。"
+    leaks = job.leaks(job.make())
+    assert {leak.file for leak in leaks} == {f"{OPEN}/decisions.json", f"{OPEN}/decisions.csv"}
+    assert all(leak.code == "pii-mobile" and leak.line > 0 and leak.column > 0 for leak in leaks)
+    assert all("13800138000" not in leak.message for leak in leaks)
+    # A reviewed value (data/pii-allowlist.yaml) is not reported.
+    assert job.leaks(job.make(), {("mobile", hashlib.sha256(b"13800138000").hexdigest())}) == []
+
+
+def test_personal_data_only_a_workbook_shows_is_still_reported(corpus):
+    page, job = _job(corpus)
+    decision = next(d for d in next(s for s in job.sets if s.name == "decisions").records if "facts" in d)
+    decision["facts"] = "当事人联系电话 13800138000。"
+    made = {uri: (data if uri.endswith(".xlsx") else data.replace(b"13800138000", b"1380013800"))
+            for uri, data in job.make().items()}
+    leaks = job.leaks(made)
+    assert [(leak.code, leak.file) for leak in leaks] == [("pii-mobile", f"{OPEN}/agencies.xlsx")]
+    assert "工作簿" in leaks[0].message
+
+
+def test_the_build_writes_the_files_in_a_forked_process_and_fills_in_the_page(tmp_path: Path, monkeypatch):
+    from generator import build as build_module
+    from generator import forking
+
+    started = []
+    original = forking.Job.__init__
+
+    def spy(self, fn, *args, **kwargs):
+        original(self, fn, *args, **kwargs)
+        started.append(self._process is not None)
+
+    monkeypatch.setattr(forking.Job, "__init__", spy)
+    monkeypatch.setattr(forking.threading, "active_count", lambda: 1)  # the suite's servers: not in a build
+    out = tmp_path / "site"
+    assert build_module.build_site(REPO, out=out, today=datetime.date.fromisoformat(TODAY)) == 0
+    assert started == [True]
+    page = (out / OPEN / "index.html").read_text(encoding="utf-8")
+    assert "PORTALFILE" not in page
+    data = (out / OPEN / "decisions.csv").read_bytes()
+    assert hashlib.sha256(data).hexdigest() in page and f">{len(data)}<" in page

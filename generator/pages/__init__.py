@@ -13,7 +13,9 @@ new family of pages is a new module listed in `FAMILIES`. Content is one of:
   shell (build.py, shell.py). A list page in the nav is an `HtmlPage` too, but mkdocs renders it
   whole so that the nav shows it as the current page;
 - `Deferred`: an `HtmlPage` made only when it is written, so that a county's pages are never all
-  in memory at once, and can be made by two processes.
+  in memory at once, and can be made by two processes;
+- `open_data.FileJob` (only when deferred): the open data files, written by the build while mkdocs
+  renders the pages.
 """
 
 from __future__ import annotations
@@ -90,16 +92,24 @@ def context(corpus: Corpus, today: datetime.date, env: jinja2.Environment,
 
 def render_all(corpus: Corpus, today: datetime.date, env: jinja2.Environment,
                schemas: SchemaSet | None = None, *, directory_urls: bool = True,
-               defer: bool = False) -> dict[str, Any]:
-    """Every generated page by its source URI; `Deferred` pages are made here unless `defer`."""
+               defer: bool = False, on_job: Callable[[Any], None] | None = None) -> dict[str, Any]:
+    """Every generated page by its source URI; `Deferred` pages are made here unless `defer`.
+
+    With `defer`, the open data files are an `open_data.FileJob`, made first and given to `on_job`
+    (if any) before the other pages are made, so that they can be written meanwhile.
+    """
     from . import (agencies, benchmarks, decisions, feed, home, items, laws, links, open_data, reference, releases,
                    search)
 
     ctx = context(corpus, today, env, schemas)
     links.install(env, corpus)
     ctx.directory_urls = directory_urls
-    out: dict[str, str | bytes] = {}
-    for family in (home, agencies, decisions, reference, items, benchmarks, laws, open_data, feed, releases, search):
+    out: dict[str, Any] = open_data.pages(ctx, defer=defer)
+    if on_job is not None:
+        for content in out.values():
+            if isinstance(content, open_data.FileJob):
+                on_job(content)
+    for family in (home, agencies, decisions, reference, items, benchmarks, laws, feed, releases, search):
         out.update(family.pages(ctx))
     if not defer:
         out = {uri: content() if isinstance(content, Deferred) else content for uri, content in out.items()}

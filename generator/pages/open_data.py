@@ -6,6 +6,10 @@ module adds them to the build beside the page, which lists each file with its si
 
 from __future__ import annotations
 
+import datetime
+import re
+from dataclasses import dataclass
+from pathlib import Path as FsPath
 from typing import Any
 
 from .. import datapackage
@@ -13,13 +17,108 @@ from . import Context, decisions
 from .feed import FEED
 
 PAGE = f"{datapackage.FOLDER}/index.md"
+#: What the page shows of a file before the file is made: ``PORTALFILE3XSIZE`` (see `FileJob`).
+_TOKEN = re.compile(r"PORTALFILE(\d+)X(BYTES|SIZE|SHA)")
 
 
-def pages(ctx: Context) -> dict[str, Any]:
+@dataclass
+class FileJob:
+    """The open data files: their paths are known when the pages are made, their bytes only once
+    written (`make`), and with them the sizes and SHA-256 the download page lists.
+
+    The page is made first with tokens in their place (`_TOKEN`); `fill` puts the values in. The
+    build writes the files in a forked process while mkdocs renders the pages (build.py); made
+    here (`render_all`) the page is filled at once. Either way the page is the same.
+    """
+
+    sets: list[datapackage.Dataset]
+    today: datetime.date
+    site: dict
+    page: str  # the page whose tokens the files fill in
+    uris: list[str]  # every file, by its path under the site
+
+    def make(self) -> dict[str, bytes]:
+        return datapackage.files(self.sets, self.today, self.site)
+
+    def write(self, site_dir: FsPath, allowed: Any = frozenset()) -> tuple[dict[str, str], list]:
+        """Make and write every file under `site_dir`; the tokens' values, and any personal data found."""
+        values: dict[str, str] = {}
+        made = self.make()
+        for uri, data in made.items():
+            target = site_dir / uri
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            values.update(self.values(uri, data))
+        return values, self.leaks(made, allowed)
+
+    def leaks(self, made: dict[str, bytes], allowed: Any = frozenset()) -> list:
+        """Personal data in the files `make` made: none, or each finding where a file holds it.
+
+        The JSON, CSV and XLSX files are the records' values written three ways, and a county's
+        repeat the same names and texts thousands of times (250 MB): each distinct value (and key)
+        is read once instead, a line of its own, as a page scan reads a JSON string or a CSV field.
+        Only when something is found are the files read, to say in which file, line and column;
+        datapackage.json, which describes the files rather than holding records, is always read.
+        """
+        from ..pii import find, scan_page
+
+        def scan(uri: str) -> list:
+            return scan_page(made[uri].decode("utf-8", errors="replace"), FsPath(uri).suffix, uri, allowed=allowed,
+                             today=self.today)
+
+        text = "\n|\n".join(sorted(_strings(self.sets)))
+        findings = [f for f in find(text, today=self.today) if (f.kind, f.sha256) not in allowed]
+        if not findings:
+            return scan(self.uris[-1])
+        located = [leak for uri in self.uris if not uri.endswith(".xlsx") for leak in scan(uri)]
+        if located:
+            return located
+        from ..pii import SOURCE, SOURCES, describe
+        from ..problems import Problem
+
+        # Only a workbook can hold a value no text file shows: said of the workbooks.
+        workbooks = [uri for uri in self.uris if uri.endswith(".xlsx")]
+        return [Problem(f.code, describe(f, where=f"开放数据的工作簿（{'、'.join(workbooks)}）")
+                        + "内容来自 data/ 中的数据，请在那里删除。", workbooks[0], source=SOURCES.get(f.kind, SOURCE))
+                for f in findings]
+
+    def values(self, uri: str, data: bytes) -> dict[str, str]:
+        number = self.uris.index(uri)
+        return {f"PORTALFILE{number}XBYTES": str(len(data)), f"PORTALFILE{number}XSIZE": _size(len(data)),
+                f"PORTALFILE{number}XSHA": datapackage.sha256(data)}
+
+
+def _strings(sets: list[datapackage.Dataset]) -> set[str]:
+    """Every distinct key and value (as text) of the datasets' records and tables' rows."""
+    found: set[str] = set()
+    todo: list[Any] = [dataset.records for dataset in sets]
+    todo.extend(table.rows for dataset in sets for table in dataset.tables)
+    while todo:
+        value = todo.pop()
+        if isinstance(value, str):
+            found.add(value)
+        elif isinstance(value, dict):
+            found.update(key for key in value if isinstance(key, str))
+            todo.extend(value.values())
+        elif isinstance(value, list):
+            todo.extend(value)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            found.add(str(value))
+    return found
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """`text` with every file token replaced by its value."""
+    return _TOKEN.sub(lambda match: values[match.group(0)], text)
+
+
+def pages(ctx: Context, *, defer: bool = False) -> dict[str, Any]:
+    """The download page and the files; with `defer`, the files as a `FileJob` (under the folder's URI)."""
     sets = datapackage.datasets(ctx.corpus, ctx.schemas, ctx.site, ctx.shown, lambda d: _extra(ctx, d))
-    files = datapackage.files(sets, ctx.today, ctx.site)
-    # Each file hashed once: a county's files are 165 MB.
-    described = {uri.rpartition("/")[2]: _file(uri.rpartition("/")[2], data) for uri, data in files.items()}
+    uris = datapackage.file_uris(sets)
+    described = {uri.rpartition("/")[2]: {"name": uri.rpartition("/")[2], "bytes": f"PORTALFILE{number}XBYTES",
+                                          "size": f"PORTALFILE{number}XSIZE", "sha256": f"PORTALFILE{number}XSHA"}
+                 for number, uri in enumerate(uris)}
     listing = [{"dataset": dataset,
                 "json": described[f"{dataset.name}.json"],
                 "xlsx": described[f"{dataset.name}.xlsx"],
@@ -29,13 +128,15 @@ def pages(ctx: Context) -> dict[str, Any]:
     every = sorted(described.values(), key=lambda f: f["name"])
     page = ctx.env.get_template("open-data.md.j2").render(
         **ctx.base, src_uri=PAGE, listing=listing, files=every, package=described[datapackage.PACKAGE], feed=FEED)
-    for dataset in sets:  # written and counted: let go of the rows (a county's: ~100 MB) before the text is made
-        dataset.records = []
-        for table in dataset.tables:
-            table.rows = []
+    job = FileJob(sets, ctx.today, ctx.site, PAGE, uris)
+    if defer:
+        return {PAGE: page, f"{datapackage.FOLDER}/": job}
     # Text files as text (so checks that search the generated pages read them too); workbooks as bytes.
-    # Each file's bytes are let go as its text is made, so the two are never all held at once.
-    out: dict[str, Any] = {PAGE: page}
+    files = job.make()
+    values: dict[str, str] = {}
+    for uri, data in files.items():
+        values.update(job.values(uri, data))
+    out: dict[str, Any] = {PAGE: fill(page, values)}
     for uri in list(files):
         data = files.pop(uri)
         out[uri] = data if uri.endswith(".xlsx") else data.decode("utf-8")
@@ -45,10 +146,6 @@ def pages(ctx: Context) -> dict[str, Any]:
 def _extra(ctx: Context, decision: dict) -> dict[str, str]:
     return {datapackage.PAGE_URL: decisions.page_url(ctx, decisions.page_uri(ctx, decision)),
             datapackage.CONTENT_HASH: decisions.content_hash(decision)}
-
-
-def _file(name: str, data: bytes) -> dict[str, Any]:
-    return {"name": name, "bytes": len(data), "size": _size(len(data)), "sha256": datapackage.sha256(data)}
 
 
 def _size(count: int) -> str:
