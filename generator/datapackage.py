@@ -45,6 +45,7 @@ import string
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path as FsPath
 from typing import Any
 
 from .schemas import SchemaSet, Shape
@@ -633,15 +634,15 @@ def table_schema(table: Table) -> dict:
     return schema
 
 
-def package(tables: list[tuple[Table, str, bytes]], today: datetime.date, site: dict) -> dict:
-    """The Frictionless Data Package (v1, tabular) describing each CSV file: (table, path, bytes)."""
+def package(tables: list[tuple[Table, str, int, str]], today: datetime.date, site: dict) -> dict:
+    """The Frictionless Data Package (v1, tabular) describing each CSV file: (table, path, bytes, SHA-256)."""
     base = str(site.get("base_url", "/"))
     resources = []
-    for table, path, data in tables:
+    for table, path, size, digest in tables:
         resources.append({
             "name": table.name, "path": path, "profile": "tabular-data-resource", "title": table.title,
             "description": table.description, "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-            "bytes": len(data), "hash": f"sha256:{sha256(data)}", "schema": table_schema(table),
+            "bytes": size, "hash": f"sha256:{digest}", "schema": table_schema(table),
         })
     region = str(site.get("region_code", "")).lower()
     out: dict[str, Any] = {
@@ -674,14 +675,23 @@ PARALLEL_CELLS = 200_000
 _WORK: tuple[list[Dataset], datetime.date, str] | None = None
 
 
-def _task(task: tuple[int, str]) -> dict[str, bytes]:
-    """One piece of `files`: a dataset's JSON file, or its CSV files and workbook."""
+def _task(task: tuple[int, str]) -> dict[str, Any]:
+    """One piece of `files`: a dataset's JSON file, or its CSV files and workbook; with a folder
+    to write into (`write_files`), written there and given back as (bytes, SHA-256) only."""
     assert _WORK is not None
     sets, today, creator = _WORK
     dataset = sets[task[0]]
-    if task[1] == "json":
-        return {f"{dataset.name}.json": json_bytes(dataset, today)}
-    return tables_files(dataset, today, creator)
+    made = ({f"{dataset.name}.json": json_bytes(dataset, today)} if task[1] == "json"
+            else tables_files(dataset, today, creator))
+    if _INTO is None:
+        return made
+    for name, data in made.items():
+        (_INTO / name).write_bytes(data)
+    return {name: (len(data), sha256(data)) for name, data in made.items()}
+
+
+#: The folder `write_files` writes into, for the worker processes, which inherit it.
+_INTO: FsPath | None = None
 
 
 def _freeze() -> None:
@@ -718,13 +728,35 @@ def files(sets: list[Dataset], today: datetime.date, site: dict, *, workers: int
     process once there is enough to write, where this process can fork (its copy of the records
     costs nothing to hand over); 1 writes them in this process. The files are the same either way.
     """
-    global _WORK
+    by_name = _make(sets, today, site, workers, None)
+    out = {uri: by_name[uri.rpartition("/")[2]] for uri in file_uris(sets)[:-1]}
+    digests = {name: (len(data), sha256(data)) for name, data in by_name.items()}
+    out[f"{FOLDER}/{PACKAGE}"] = _package_bytes(sets, digests, today, site)
+    return out
+
+
+def write_files(sets: list[Dataset], today: datetime.date, site: dict, site_dir: FsPath, *,
+                workers: int | None = None) -> dict[str, tuple[int, str]]:
+    """`files` written into `site_dir` by the processes that make them (the bytes never travel
+    between processes, nor are they all held at once); each file's size and SHA-256 by its path."""
+    folder = site_dir / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    by_name = _make(sets, today, site, workers, folder)
+    package_data = _package_bytes(sets, by_name, today, site)
+    (folder / PACKAGE).write_bytes(package_data)
+    out = {uri: by_name[uri.rpartition("/")[2]] for uri in file_uris(sets)[:-1]}
+    out[f"{FOLDER}/{PACKAGE}"] = (len(package_data), sha256(package_data))
+    return out
+
+
+def _make(sets: list[Dataset], today: datetime.date, site: dict, workers: int | None, into: FsPath | None) -> dict:
+    global _WORK, _INTO
     creator = str(site.get("sponsor") or site.get("name") or "portal")
     tasks = sorted(((index, kind) for index in range(len(sets)) for kind in ("tables", "json")),
                    key=lambda task: -_size(sets[task[0]]))
     if workers is None:
         workers = min(_processors(), len(tasks)) if sum(map(_size, sets)) >= PARALLEL_CELLS else 1
-    _WORK = (sets, today, creator)
+    _WORK, _INTO = (sets, today, creator), into
     try:
         if workers > 1:
             with multiprocessing.get_context("fork").Pool(workers, initializer=_freeze) as pool:
@@ -732,17 +764,13 @@ def files(sets: list[Dataset], today: datetime.date, site: dict, *, workers: int
         else:
             written = [_task(task) for task in tasks]
     finally:
-        _WORK = None
-    by_name = {name: data for part in written for name, data in part.items()}
-    out: dict[str, bytes] = {}
-    described = []
-    for dataset in sets:
-        out[f"{FOLDER}/{dataset.name}.json"] = by_name[f"{dataset.name}.json"]
-        for table in dataset.tables:
-            data = by_name[f"{table.name}.csv"]
-            out[f"{FOLDER}/{table.name}.csv"] = data
-            described.append((table, f"{table.name}.csv", data))
-        out[f"{FOLDER}/{dataset.name}.xlsx"] = by_name[f"{dataset.name}.xlsx"]
+        _WORK, _INTO = None, None
+    return {name: made for part in written for name, made in part.items()}
+
+
+def _package_bytes(sets: list[Dataset], digests: dict[str, tuple[int, str]], today: datetime.date,
+                   site: dict) -> bytes:
+    described = [(table, f"{table.name}.csv", *digests[f"{table.name}.csv"]) for dataset in sets
+                 for table in dataset.tables]
     document = package(described, today, site)
-    out[f"{FOLDER}/{PACKAGE}"] = (json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode()
-    return out
+    return (json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode()

@@ -184,6 +184,7 @@ class Writing:
             finally:
                 self.pool.terminate()
                 self.pool.join()
+                _plan = None
                 gc.unfreeze()
         written = [path for paths, _ in results for path in paths]
         leaks = [leak for _, found in results for leak in found]
@@ -195,10 +196,12 @@ class Writing:
         return written, leaks
 
     def cancel(self) -> None:
+        global _plan
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
+            _plan = None
             gc.unfreeze()
 
 
@@ -234,12 +237,15 @@ def start(plan: Plan, *, processes: int | None = None) -> Writing:
     # Objects the collector never visits are not written to, so the forked writers keep sharing
     # the loaded corpus with this process instead of copying it page by page (until `wait`).
     gc.freeze()
-    _plan = plan
-    try:
-        pool = multiprocessing.get_context("fork").Pool(workers)
-    finally:
-        _plan = None
+    _plan = plan  # until `wait`: a writer forked later (see RECYCLE) inherits it too
+    pool = multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=RECYCLE)
     return Writing(plan, ranges, pool, pool.map_async(_write_range, ranges, chunksize=1))
+
+
+#: Tasks a writer does before it is replaced by a fresh fork. Rendering touches the reference
+#: counts of the records it reads, so a writer slowly copies the corpus it shares with this
+#: process (to ~400 MB each in a county); a fresh one shares it again.
+RECYCLE = 12
 
 
 #: Record pages that take about the same short time each (a decision's, an item's); the others

@@ -73,6 +73,19 @@ def test_two_processes_write_exactly_what_one_writes(tmp_path: Path, monkeypatch
     assert (one / "decisions/a/p7/index.html").read_text(encoding="utf-8").count("编号 00007") == 1
 
 
+def test_writers_replaced_by_fresh_forks_write_the_same_pages(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(shell, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(shell, "RECYCLE", 1)  # each task in a writer of its own
+    one, two = tmp_path / "one", tmp_path / "two"
+    extra = [(f"laws/a/law-{n}.md", Deferred(_page, (1000 + n,))) for n in range(5)]  # heavy pages: a task each
+    written_one, _ = shell.write_pages(_plan(one, 40, extra), processes=1)
+    written_two, leaks = shell.write_pages(_plan(two, 40, extra), processes=2)
+    assert sorted(written_one) == sorted(written_two) and len(written_two) == 45 and leaks == []
+    assert written_two[:5] == [f"laws/a/law-{n}/index.html" for n in range(5)]  # the heavy ones first
+    for path in written_one:
+        assert (one / path).read_bytes() == (two / path).read_bytes()
+
+
 def test_no_writer_is_forked_while_other_threads_run(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(shell, "PARALLEL_FROM", 10)
     monkeypatch.setattr(forking.threading, "active_count", lambda: 3)  # `portal serve` watches files
