@@ -328,26 +328,29 @@ def _compact(value: list | dict) -> str:
 # --- files -------------------------------------------------------------------------------------
 
 def json_bytes(dataset: Dataset, today: datetime.date) -> bytes:
-    """``json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2)`` and a line feed, in UTF-8.
+    """``json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2)`` and a line feed, in UTF-8."""
+    return b"".join(json_chunks(dataset, today))
 
-    Written a record at a time: json.dumps with an indent gathers every piece of text of the whole
-    document in one list first (hundreds of MB for a county's benchmark entries).
-    """
+
+def json_chunks(dataset: Dataset, today: datetime.date) -> Iterator[bytes]:
+    """`json_bytes` in pieces of a thousand records: json.dumps with an indent gathers every piece
+    of text of the whole document in one list first (hundreds of MB for a county's benchmark
+    entries), and a file can be written piece by piece."""
     document = {"title": dataset.title, "description": dataset.description, "date": today.isoformat(),
                 "records": _RECORDS if dataset.records else []}
     head, _, tail = (json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n").partition(
         json.dumps(_RECORDS))
     if not dataset.records:
-        return head.encode("utf-8")
+        yield head.encode("utf-8")
+        return
     encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, indent=2).encode
-    out = [head.encode("utf-8"), b"[\n"]
+    yield head.encode("utf-8") + b"[\n"
     for start in range(0, len(dataset.records), 1000):
         # A record's lines indented two levels: JSON text holds no line feed but these.
         text = ",\n".join("    " + encode(record).replace("\n", "\n    ")
                           for record in dataset.records[start:start + 1000])
-        out.append(("" if start == 0 else ",\n").encode() + text.encode("utf-8"))
-    out.append(b"\n  ]" + tail.encode("utf-8"))
-    return b"".join(out)
+        yield ("" if start == 0 else ",\n").encode() + text.encode("utf-8")
+    yield b"\n  ]" + tail.encode("utf-8")
 
 
 #: Stands for the records in the document json_bytes writes around them (no title holds it).
@@ -681,13 +684,26 @@ def _task(task: tuple[int, str]) -> dict[str, Any]:
     assert _WORK is not None
     sets, today, creator = _WORK
     dataset = sets[task[0]]
-    made = ({f"{dataset.name}.json": json_bytes(dataset, today)} if task[1] == "json"
-            else tables_files(dataset, today, creator))
+    if task[1] == "json":
+        name = f"{dataset.name}.json"
+        if _INTO is None:
+            return {name: json_bytes(dataset, today)}
+        return {name: _write_chunks(_INTO / name, json_chunks(dataset, today))}
+    made = tables_files(dataset, today, creator)
     if _INTO is None:
         return made
-    for name, data in made.items():
-        (_INTO / name).write_bytes(data)
-    return {name: (len(data), sha256(data)) for name, data in made.items()}
+    return {name: _write_chunks(_INTO / name, [made[name]]) for name in list(made)}
+
+
+def _write_chunks(path: FsPath, chunks: Iterable[bytes]) -> tuple[int, str]:
+    """The file `path` written piece by piece; its size and SHA-256."""
+    digest, size = hashlib.sha256(), 0
+    with path.open("wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
 
 
 #: The folder `write_files` writes into, for the worker processes, which inherit it.

@@ -756,3 +756,17 @@ def test_the_build_writes_the_files_in_a_forked_process_and_fills_in_the_page(tm
     assert "PORTALFILE" not in page
     data = (out / OPEN / "decisions.csv").read_bytes()
     assert hashlib.sha256(data).hexdigest() in page and f">{len(data)}<" in page
+
+
+def test_the_values_read_for_personal_data_are_every_key_and_value_as_text():
+    from markupsafe import Markup
+
+    from generator.pages.open_data import _strings
+
+    shared = {"name": "张某", "tags": ["甲", {"deep": 13800138000}]}
+    records = [{"party": shared, "fine": 1.5, "minor": False, "note": Markup("备注")}, {"party": shared}]
+    tiers = [{"entry": "e-1", "seq": 1, "circumstances": ["情节轻微"]}]
+    dataset = datapackage.Dataset("x", "X", "", records, [
+        datapackage.Table("x", "X", "", [], records, []), datapackage.Table("x-tiers", "阶次", "", [], tiers, [])])
+    assert _strings([dataset]) == {"party", "name", "张某", "tags", "甲", "deep", "13800138000", "fine", "1.5",
+                                   "minor", "note", "备注", "entry", "e-1", "seq", "1", "circumstances", "情节轻微"}
