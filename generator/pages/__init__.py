@@ -61,6 +61,7 @@ class Context:
     shown: list[dict] = field(default_factory=list)  # decisions on display today, newest first
     names: dict[str, str] = field(default_factory=dict)  # agency id → short name
     directory_urls: bool = True  # mkdocs' use_directory_urls: page addresses end in / (see decisions.page_url)
+    decision_uris: dict[int, str] = field(default_factory=dict)  # id(decision) → its page's URI (decisions.page_uri)
 
     @property
     def base(self) -> dict[str, Any]:

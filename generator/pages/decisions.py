@@ -64,8 +64,11 @@ def slug(placement: Placement) -> str:
 
 def page_uri(ctx: Context, decision: dict) -> str:
     """The Markdown source path of a decision's page, e.g. ``decisions/lsscjgj/2024-009-rice-label.md``."""
-    placement = _ref(ctx, decision).document.placement
-    return f"decisions/{placement.agency}/{slug(placement)}.md"
+    uri = ctx.decision_uris.get(id(decision))  # asked for four times a decision: the list, search, open data
+    if uri is None:
+        placement = _ref(ctx, decision).document.placement
+        uri = ctx.decision_uris[id(decision)] = f"decisions/{placement.agency}/{slug(placement)}.md"
+    return uri
 
 
 def page_url(ctx: Context, uri: str) -> str:

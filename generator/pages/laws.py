@@ -56,15 +56,16 @@ CITING_KINDS = {"agency": "执法主体", "items": "执法事项", "benchmark": 
 def citing_pages(ctx: Context) -> dict[str, dict[str, dict[str, list[tuple[str, str]]]]]:
     """Law id → article anchor → heading → (title, page) of each body, item and benchmark entry citing it."""
     out: dict[str, dict[str, dict[str, list[tuple[str, str]]]]] = {}
+    listed: set[tuple[str, str, str, tuple[str, str]]] = set()  # a popular article is cited thousands of times
     for document, path, law, parsed in resolved(ctx.corpus):
         page = _citing_page(document, path)
         if page is None:
             continue
         for article in parsed.articles:
-            pages = out.setdefault(law["id"], {}).setdefault(article_anchor(article), {}).setdefault(
-                CITING_KINDS[document.kind], [])
-            if page not in pages:
-                pages.append(page)
+            anchor, kind = article_anchor(article), CITING_KINDS[document.kind]
+            if (law["id"], anchor, kind, page) not in listed:
+                listed.add((law["id"], anchor, kind, page))
+                out.setdefault(law["id"], {}).setdefault(anchor, {}).setdefault(kind, []).append(page)
     order = list(CITING_KINDS.values())
     return {law: {anchor: dict(sorted(kinds.items(), key=lambda kind: order.index(kind[0])))
                   for anchor, kinds in anchors.items()} for law, anchors in out.items()}
