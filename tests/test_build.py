@@ -142,3 +142,26 @@ def test_every_character_markup_reads_is_written_as_an_entity_alone_or_in_chines
         assert escape(f"连山{char}某") == f"连山{entity}某"
     assert escape("第一行\n第二行\r") == "第一行 第二行 "  # a table cell stays one line
     assert escape("连山壮族瑶族自治县") == "连山壮族瑶族自治县" and escape(None) == "" and escape(12) == "12"
+
+
+def test_a_build_that_stops_half_way_leaves_no_writer_running(project: Path, monkeypatch):
+    import datetime
+    import multiprocessing
+    import time
+
+    import pytest
+
+    from generator import build as build_module
+    from generator import forking, shell
+    from generator.pages import open_data
+
+    def changed_theme(output, canonical):
+        raise ValueError("主题页面中找不到占位内容")
+
+    monkeypatch.setattr(forking.threading, "active_count", lambda: 1)  # as in `portal build`: it may fork
+    monkeypatch.setattr(shell.Shell, "cut", changed_theme)  # mkdocs stops after the open data's writer started
+    monkeypatch.setattr(open_data.FileJob, "write", lambda self, site_dir, allowed=(): time.sleep(60))
+    with pytest.raises(ValueError, match="占位内容"):
+        build_module.build_site(project, out=project / "site", today=datetime.date(2026, 11, 27))
+    assert multiprocessing.active_children() == []
+    assert build_module._jobs == {} and build_module._writing == {}
