@@ -4,6 +4,11 @@ The generated pages are added to mkdocs in memory by the hook in mkdocs_hooks.py
 written into docs/), so `mkdocs build` and `mkdocs serve` on the same mkdocs.yml work too,
 and a change under data/ during `serve` rebuilds the pages. Record pages (decisions, items)
 skip mkdocs' per-page pipeline: they are poured into the theme's page rendered once (shell.py).
+
+The two cores work at once: a forked child writes the open data files while the other pages are
+made (pages/open_data.FileJob), and the record pages' writers start as soon as mkdocs has
+rendered the shells, while it renders the rest. on_post_build waits for both and checks every
+written page for personal data; build_site publishes nothing if any is found.
 """
 
 from __future__ import annotations
