@@ -132,6 +132,12 @@ def test_the_home_page_counts_by_body_and_by_power_type_and_offers_search(cli, p
     rows = re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>\s*</tr>", html, re.S)
     assert ("行政处罚", "1", "1") in rows  # 1 penalty item in use, 1 penalty decision on display
     assert "连山壮族瑶族自治县吉田镇人民政府</a></td>" in html
+    # Each body's row: items, certified officers, decisions on display (its decision pages).
+    for body in ("lsscjgj", "jitian"):
+        row = re.search(rf'<a href="agencies/{body}/">[^<]*</a></td>\s*<td>[^<]*</td>'
+                        r'(?:\s*<td[^>]*>(\d+)</td>){3}', html)
+        pages = list((out / "decisions" / body).glob("*/index.html")) if (out / "decisions" / body).is_dir() else []
+        assert row is not None and row.group(1) == str(len(pages)), body
 
 
 def test_every_character_markup_reads_is_written_as_an_entity_alone_or_in_chinese_text():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from . import Context, decisions
 
 
@@ -11,8 +13,10 @@ def pages(ctx: Context) -> dict[str, str]:
               "entries": len(corpus.entries), "decisions": len(ctx.shown)}
     items = ctx.by_agency(corpus.items)
     officers = ctx.by_agency(corpus.officers)
+    # Counted in one pass: bodies times decisions is 94 million steps for a city.
+    shown_by_body = Counter(d.get("agency") for d in ctx.shown)
     by_body = [{"agency": a, "items": len(items.get(a["id"], [])), "officers": len(officers.get(a["id"], [])),
-                "decisions": sum(d.get("agency") == a["id"] for d in ctx.shown)} for a in ctx.agencies]
+                "decisions": shown_by_body[a["id"]]} for a in ctx.agencies]
     types: dict[str, dict[str, int]] = {}
     for refs in corpus.items.values():
         kind = refs[0].value.get("type")
