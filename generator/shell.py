@@ -182,10 +182,7 @@ class Writing:
             try:
                 results = self.pending.get()
             finally:
-                self.pool.terminate()
-                self.pool.join()
-                _plan = None
-                gc.unfreeze()
+                self.cancel()
         written = [path for paths, _ in results for path in paths]
         leaks = [leak for _, found in results for leak in found]
         from .pii import scan_page
@@ -196,6 +193,7 @@ class Writing:
         return written, leaks
 
     def cancel(self) -> None:
+        """Stop the writers (if any still run) and let go of the plan they inherited."""
         global _plan
         if self.pool is not None:
             self.pool.terminate()
@@ -212,7 +210,7 @@ def start(plan: Plan, *, processes: int | None = None) -> Writing:
     at least `PARALLEL_FROM`; they are forked, so they read the loaded corpus without copying it,
     and this process goes on (mkdocs renders the other pages) until `Writing.wait`. The pages that
     take longest (a benchmark document's, hundreds of entries) are handed out first, each alone,
-    so that neither process is left with a long one at the end.
+    so that neither process is left with a long one at the end (`plan.pages` is put in that order).
     """
     global _plan
     count = len(plan.pages)
