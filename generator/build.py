@@ -292,7 +292,8 @@ def _start_records(root: FsPath, config: Any) -> None:
 
 
 def on_post_build(config: Any) -> None:
-    """mkdocs `on_post_build` event: write the record pages into the theme's shells (shell.py)."""
+    """mkdocs `on_post_build` event: wait for the record pages' and the open data's writers (started
+    earlier), fill in the download page, rewrite the sitemap, and check every page mkdocs wrote."""
     import shutil
 
     from . import shell

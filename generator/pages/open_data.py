@@ -44,8 +44,8 @@ class FileJob:
     def write(self, site_dir: FsPath, allowed: Any = frozenset()) -> tuple[dict[str, str], list]:
         """Make and write every file under `site_dir`; the tokens' values, and any personal data found."""
         values: dict[str, str] = {}
-        # One process: the build's others use the cores meanwhile, and each more would hold a copy
-        # of the largest file being made (~300 MB while a county's 90 MB JSON is joined).
+        # One process: the build's others use the cores meanwhile, and a pool's workers would each
+        # copy much of the records they read (a county's peak was ~1.5 GB with two).
         written = datapackage.write_files(self.sets, self.today, self.site, site_dir, workers=1)
         for uri, (size, digest) in written.items():
             values.update(self.values(uri, size, digest))
