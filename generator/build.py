@@ -17,6 +17,7 @@ import datetime
 import gc
 import json
 import logging
+import multiprocessing.connection
 import os
 import tempfile
 from pathlib import Path as FsPath
@@ -117,6 +118,8 @@ _scanned: dict[FsPath, list] = {}
 _levels: dict[FsPath, int] = {}
 # Per site folder: the record pages' writers (shell.Writing) and the open data's (FileJob, forking.Job).
 _writing: dict[FsPath, Any] = {}
+#: Projects whose record pages' writers have not started yet (see `_open_data_written`).
+_waiting: set[FsPath] = set()
 _jobs: dict[FsPath, tuple[Any, Any]] = {}
 
 
@@ -194,7 +197,6 @@ def on_files(files: Any, config: Any) -> Any:
         # are rendered) share this process's memory while they run: the collector must not walk it.
         gc.freeze()
         _jobs[site_dir] = (job, Job(job.write, site_dir, allowed_values(corpus)))
-        job.sets = []  # the child has them: rows this process no longer needs (~100 MB in a county)
 
     generated = pages(corpus, _today(), directory_urls=directory_urls, defer=True, on_job=start)
     _mark("生成列表页和搜索索引")
@@ -232,6 +234,7 @@ def on_files(files: Any, config: Any) -> Any:
         files.append(File.generated(config, uri, content=content))
     _records[root] = records
     _levels[root] = len(levels)
+    _waiting.add(root)
     # The placeholders first, so that mkdocs renders them before the other pages and the record
     # pages' writers can start while it renders the rest (`on_post_page`).
     shells = [File.generated(config, uri, content=text) for uri, text in placeholders.items()]
@@ -260,7 +263,8 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     """mkdocs `on_page_content` event: a list page's article, in place of its placeholder."""
     from .shell import BODY
 
-    article = _articles.get(page.file.src_uri)
+    # Taken out, not read: a county's decision list is ~25 MB of text, not to be held twice.
+    article = _articles.pop(page.file.src_uri, None)
     return html if article is None else html.replace(f"<p>{BODY}</p>", article, 1)
 
 
@@ -272,10 +276,23 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
     output = feed_link(output, page, config)
     if page.file.src_uri.startswith(f"{FOLDER}/"):
         _shells[depth(page.file.src_uri, config["use_directory_urls"])] = Shell.cut(output, page.canonical_url)
+    if _waiting:
         root = FsPath(config.config_file_path).resolve().parent
-        if len(_shells) == _levels.get(root):
+        if len(_shells) == _levels.get(root) and _open_data_written(FsPath(config["site_dir"]).resolve()):
             _start_records(root, config)
     return output
+
+
+def _open_data_written(site_dir: FsPath) -> bool:
+    """Whether the open data's writer (if any) has ended.
+
+    The record pages' writers start only then, though their shells may be ready sooner: each
+    process reading the corpus copies much of it (see shell.RECYCLE), and the open data's writer
+    beside two record writers took a county's build to ~1.2 GB; mkdocs' other pages and their
+    scan keep this process busy meanwhile."""
+    job = _jobs.get(site_dir)
+    sentinel = job[1].sentinel if job is not None else None
+    return sentinel is None or bool(multiprocessing.connection.wait([sentinel], timeout=0))
 
 
 def _start_records(root: FsPath, config: Any) -> None:
@@ -283,6 +300,7 @@ def _start_records(root: FsPath, config: Any) -> None:
     from . import shell
     from .rules.personal_data import allowed_values
 
+    _waiting.discard(root)
     corpus = _building.get(root)
     site_dir = FsPath(config["site_dir"]).resolve()
     plan = shell.Plan(_records.pop(root, []), site_dir, config["site_url"] or "", config["use_directory_urls"],
@@ -299,30 +317,39 @@ def on_post_build(config: Any) -> None:
     from . import shell
     from .pages.open_data import fill
     from .pii import scan_page, scan_site
+    from .rules.personal_data import allowed_values
 
     _mark("mkdocs 渲染其余页面")
     root = FsPath(config.config_file_path).resolve().parent
     site_dir = FsPath(config["site_dir"]).resolve()
-    if site_dir not in _writing:  # no record page (no shell was rendered)
+    directory_urls = config["use_directory_urls"]
+    if root in _waiting and _open_data_written(site_dir):
+        _start_records(root, config)
+    records = _writing[site_dir].plan.pages if site_dir in _writing else _records.get(root, [])
+    job, running = _jobs.get(site_dir, (None, None))
+    # While the record pages or the open data are written: the pages mkdocs wrote (not those
+    # being written, nor the download page, whose sizes and hashes are not filled in yet).
+    later = {shell.dest(uri, directory_urls) for uri, _ in records} | {"sitemap.xml"}
+    if job is not None:
+        later.update(job.uris)
+        later.add(shell.dest(job.page, directory_urls))
+    allowed = allowed_values(_building[root]) if root in _building else frozenset()
+    leaks = scan_site(site_dir, allowed=allowed, today=_today(), skip=later, processes=1)
+    _mark("检查 mkdocs 所写页面的个人信息")
+    if root in _waiting:  # the open data is still being written: then the record pages (see _open_data_written)
+        if running is not None and running.sentinel is not None:
+            multiprocessing.connection.wait([running.sentinel])
         _start_records(root, config)
     _building.pop(root, None)
     shutil.rmtree(site_dir / shell.FOLDER, ignore_errors=True)
     writing = _writing.pop(site_dir)
     plan = writing.plan
-    job, running = _jobs.pop(site_dir, (None, None))
-    # While the record pages and the open data are written: the pages mkdocs wrote (not those
-    # being written, nor the download page, whose sizes and hashes are not filled in yet).
-    later = {shell.dest(uri, plan.directory_urls) for uri, _ in plan.pages} | {"sitemap.xml"}
-    if job is not None:
-        later.update(job.uris)
-        later.add(shell.dest(job.page, plan.directory_urls))
-    leaks = scan_site(site_dir, allowed=plan.allowed, today=plan.today, skip=later, processes=1)
-    _mark("检查 mkdocs 所写页面的个人信息")
     written, found = writing.wait()
     leaks += found
     _mark(f"写出 {len(written)} 个记录页面")
     if job is not None:
         values, found = running.result()
+        del _jobs[site_dir]
         page = shell.dest(job.page, plan.directory_urls)
         text = fill((site_dir / page).read_text(encoding="utf-8"), values)
         (site_dir / page).write_text(text, encoding="utf-8")
@@ -352,6 +379,7 @@ def _abandon() -> None:
     for _, running in _jobs.values():
         running.cancel()
     _writing.clear()
+    _waiting.clear()
     _jobs.clear()
     _records.clear()
     gc.unfreeze()

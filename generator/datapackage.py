@@ -31,6 +31,7 @@ CSV file and its sheet, the workbook is SpreadsheetML written here (openpyxl too
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import gc
@@ -42,11 +43,12 @@ import math
 import multiprocessing
 import re
 import string
+import types
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from .schemas import SchemaSet, Shape
 
@@ -175,11 +177,26 @@ def _foreign(name: str, resource: str, key: str) -> dict:
 # --- the public records -----------------------------------------------------------------------
 
 def datasets(corpus: Any, schemas: SchemaSet, site: Any, shown: list[dict],
-             decision_extra: Callable[[dict], dict]) -> list[Dataset]:
+             decision_extra: Callable[[dict], dict], *, rows: bool = True) -> list[Dataset]:
     """Every kind of record as published. `shown`: the decisions on display; `decision_extra`
-    gives the fields added to each (its page address and content hash)."""
-    return [_agencies(corpus, schemas), _officers(corpus, schemas), _items(corpus, schemas),
-            _entries(corpus, schemas), _decisions(shown, schemas, site, decision_extra), _laws(corpus, schemas)]
+    gives the fields added to each (its page address and content hash). Without `rows`, only
+    what describes the datasets and their tables: no record, no row (what the download page
+    needs to be written before the files are; see pages/open_data.FileJob)."""
+    if not rows:
+        corpus, shown = _NO_RECORDS, []
+    return [make() for make in dataset_makers(corpus, schemas, site, shown, decision_extra)]
+
+
+def dataset_makers(corpus: Any, schemas: SchemaSet, site: Any, shown: list[dict],
+                   decision_extra: Callable[[dict], dict]) -> list[Callable[[], Dataset]]:
+    """What makes each of `datasets`, in its order: to make (and let go of) one at a time."""
+    return [lambda: _agencies(corpus, schemas), lambda: _officers(corpus, schemas), lambda: _items(corpus, schemas),
+            lambda: _entries(corpus, schemas), lambda: _decisions(shown, schemas, site, decision_extra),
+            lambda: _laws(corpus, schemas)]
+
+
+#: A corpus without records, for `datasets` without rows.
+_NO_RECORDS = types.SimpleNamespace(agencies={}, officers={}, items={}, entries={}, laws={})
 
 
 def _first(index: dict[str, list]) -> list[Any]:
@@ -328,14 +345,15 @@ def _compact(value: list | dict) -> str:
 # --- files -------------------------------------------------------------------------------------
 
 def json_bytes(dataset: Dataset, today: datetime.date) -> bytes:
-    """``json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2)`` and a line feed, in UTF-8."""
+    """The dataset as one JSON document in UTF-8: its title, description and date, then `records`
+    with each record on a line of its own (compact, keys sorted), so a file of tens of thousands
+    of records can be read, compared and split a line at a time."""
     return b"".join(json_chunks(dataset, today))
 
 
 def json_chunks(dataset: Dataset, today: datetime.date) -> Iterator[bytes]:
-    """`json_bytes` in pieces of a thousand records: json.dumps with an indent gathers every piece
-    of text of the whole document in one list first (hundreds of MB for a county's benchmark
-    entries), and a file can be written piece by piece."""
+    """`json_bytes` in pieces of a thousand records, for a file written piece by piece. A record
+    is written by json's C encoder, ~4x faster than the indented form json.dumps writes in Python."""
     document = {"title": dataset.title, "description": dataset.description, "date": today.isoformat(),
                 "records": _RECORDS if dataset.records else []}
     head, _, tail = (json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n").partition(
@@ -343,12 +361,10 @@ def json_chunks(dataset: Dataset, today: datetime.date) -> Iterator[bytes]:
     if not dataset.records:
         yield head.encode("utf-8")
         return
-    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, indent=2).encode
     yield head.encode("utf-8") + b"[\n"
     for start in range(0, len(dataset.records), 1000):
-        # A record's lines indented two levels: JSON text holds no line feed but these.
-        text = ",\n".join("    " + encode(record).replace("\n", "\n    ")
-                          for record in dataset.records[start:start + 1000])
+        # Compact JSON holds no line feed: one line per record.
+        text = ",\n".join("    " + _encode(record) for record in dataset.records[start:start + 1000])
         yield ("" if start == 0 else ",\n").encode() + text.encode("utf-8")
     yield b"\n  ]" + tail.encode("utf-8")
 
@@ -360,13 +376,30 @@ _RECORDS = "\x00records\x00"
 def csv_bytes(table: Table, values: list[list[Any]] | None = None) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly; CRLF line ends.
     `values`: the table's `cells`, if already at hand."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
+    out = io.BytesIO()
+    write_csv(table, out, values)
+    return out.getvalue()
+
+
+def write_csv(table: Table, out: BinaryIO, values: list[list[Any]] | None = None) -> None:
+    """`csv_bytes` written to `out` a row at a time: a county's largest table is ~27 MB of text,
+    which a whole-file string would hold three times over (text, copy, bytes)."""
+    out.write(codecs.BOM_UTF8)
+    writer = csv.writer(_Utf8(out), lineterminator="\r\n")
     writer.writerow([f.name for f in table.fields])
     # csv writes None as an empty cell and a number as its repr(); yes/no as Table Schema reads them.
     writer.writerows(["true" if v is True else "false" if v is False else v for v in row]
                      for row in (cells(table) if values is None else values))
-    return out.getvalue().encode("utf-8-sig")
+
+
+class _Utf8:
+    """The text `csv.writer` writes, as UTF-8 to a binary file."""
+
+    def __init__(self, out: BinaryIO):
+        self._write = out.write
+
+    def write(self, text: str) -> int:
+        return self._write(text.encode("utf-8"))
 
 
 class CellNotWritable(ValueError):
@@ -672,42 +705,63 @@ def tables_files(dataset: Dataset, today: datetime.date, creator: str) -> dict[s
     return out
 
 
+def write_tables(dataset: Dataset, today: datetime.date, creator: str, folder: FsPath) -> dict[str, tuple[int, str]]:
+    """`tables_files` written into `folder`, a CSV file row by row; each file's size and SHA-256."""
+    values = {table.name: cells(table) for table in dataset.tables}
+    out = {}
+    for table in dataset.tables:
+        with _Digesting(folder / f"{table.name}.csv") as csv_file:
+            write_csv(table, csv_file, values[table.name])
+        out[f"{table.name}.csv"] = csv_file.made
+    workbook = xlsx_bytes(dataset, today, creator, values)
+    del values
+    out[f"{dataset.name}.xlsx"] = _write_chunks(folder / f"{dataset.name}.xlsx", [workbook])
+    return out
+
+
 #: Below this many cells in all, the files are written in this process: starting workers costs more.
 PARALLEL_CELLS = 200_000
 #: (datasets, today, creator) for the worker processes, which inherit it (see `files`).
 _WORK: tuple[list[Dataset], datetime.date, str] | None = None
 
 
-def _task(task: tuple[int, str]) -> dict[str, Any]:
-    """One piece of `files`: a dataset's JSON file, or its CSV files and workbook; with a folder
-    to write into (`write_files`), written there and given back as (bytes, SHA-256) only."""
+def _task(task: tuple[int, str]) -> dict[str, bytes]:
+    """One piece of `files`: a dataset's JSON file, or its CSV files and workbook."""
     assert _WORK is not None
     sets, today, creator = _WORK
     dataset = sets[task[0]]
     if task[1] == "json":
-        name = f"{dataset.name}.json"
-        if _INTO is None:
-            return {name: json_bytes(dataset, today)}
-        return {name: _write_chunks(_INTO / name, json_chunks(dataset, today))}
-    made = tables_files(dataset, today, creator)
-    if _INTO is None:
-        return made
-    return {name: _write_chunks(_INTO / name, [made[name]]) for name in list(made)}
+        return {f"{dataset.name}.json": json_bytes(dataset, today)}
+    return tables_files(dataset, today, creator)
 
 
 def _write_chunks(path: FsPath, chunks: Iterable[bytes]) -> tuple[int, str]:
     """The file `path` written piece by piece; its size and SHA-256."""
-    digest, size = hashlib.sha256(), 0
-    with path.open("wb") as out:
+    with _Digesting(path) as out:
         for chunk in chunks:
             out.write(chunk)
-            digest.update(chunk)
-            size += len(chunk)
-    return size, digest.hexdigest()
+    return out.made
 
 
-#: The folder `write_files` writes into, for the worker processes, which inherit it.
-_INTO: FsPath | None = None
+class _Digesting:
+    """A file opened for writing that hashes and counts what is written to it: ``made`` once closed."""
+
+    def __init__(self, path: FsPath):
+        self._file = path.open("wb")
+        self._digest, self._size = hashlib.sha256(), 0
+        self.made: tuple[int, str] = (0, "")
+
+    def write(self, data: bytes) -> int:
+        self._digest.update(data)
+        self._size += len(data)
+        return self._file.write(data)
+
+    def __enter__(self) -> _Digesting:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._file.close()
+        self.made = (self._size, self._digest.hexdigest())
 
 
 def _freeze() -> None:
@@ -744,35 +798,51 @@ def files(sets: list[Dataset], today: datetime.date, site: dict, *, workers: int
     process once there is enough to write, where this process can fork (its copy of the records
     costs nothing to hand over); 1 writes them in this process. The files are the same either way.
     """
-    by_name = _make(sets, today, site, workers, None)
+    by_name = _make(sets, today, site, workers)
     out = {uri: by_name[uri.rpartition("/")[2]] for uri in file_uris(sets)[:-1]}
     digests = {name: (len(data), sha256(data)) for name, data in by_name.items()}
     out[f"{FOLDER}/{PACKAGE}"] = _package_bytes(sets, digests, today, site)
     return out
 
 
-def write_files(sets: list[Dataset], today: datetime.date, site: dict, site_dir: FsPath, *,
-                workers: int | None = None) -> dict[str, tuple[int, str]]:
-    """`files` written into `site_dir` by the processes that make them (the bytes never travel
-    between processes, nor are they all held at once); each file's size and SHA-256 by its path."""
+def write_files(makers: Sequence[Callable[[], Dataset]], structure: list[Dataset], today: datetime.date,
+                site: dict, site_dir: FsPath, *, each: Callable[[Dataset], None] | None = None,
+                ) -> dict[str, tuple[int, str]]:
+    """`files` written into `site_dir`, one dataset at a time: each is made (`makers`, in the
+    order of `datasets`), written, shown to `each` and let go, so that only one dataset's rows
+    are ever held (a county's all together are ~150 MB). `structure`: the datasets without rows
+    (`datasets(rows=False)`), which datapackage.json describes. The files are those `files`
+    makes, byte for byte; each file's size and SHA-256 by its path."""
     folder = site_dir / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    by_name = _make(sets, today, site, workers, folder)
-    package_data = _package_bytes(sets, by_name, today, site)
+    creator = _creator(site)
+    by_name: dict[str, tuple[int, str]] = {}
+    for make in makers:
+        dataset = make()
+        name = f"{dataset.name}.json"
+        by_name[name] = _write_chunks(folder / name, json_chunks(dataset, today))
+        by_name.update(write_tables(dataset, today, creator, folder))
+        if each is not None:
+            each(dataset)
+        del dataset
+    package_data = _package_bytes(structure, by_name, today, site)
     (folder / PACKAGE).write_bytes(package_data)
-    out = {uri: by_name[uri.rpartition("/")[2]] for uri in file_uris(sets)[:-1]}
+    out = {uri: by_name[uri.rpartition("/")[2]] for uri in file_uris(structure)[:-1]}
     out[f"{FOLDER}/{PACKAGE}"] = (len(package_data), sha256(package_data))
     return out
 
 
-def _make(sets: list[Dataset], today: datetime.date, site: dict, workers: int | None, into: FsPath | None) -> dict:
-    global _WORK, _INTO
-    creator = str(site.get("sponsor") or site.get("name") or "portal")
+def _creator(site: dict) -> str:
+    return str(site.get("sponsor") or site.get("name") or "portal")
+
+
+def _make(sets: list[Dataset], today: datetime.date, site: dict, workers: int | None) -> dict[str, bytes]:
+    global _WORK
     tasks = sorted(((index, kind) for index in range(len(sets)) for kind in ("tables", "json")),
                    key=lambda task: -_size(sets[task[0]]))
     if workers is None:
         workers = min(_processors(), len(tasks)) if sum(map(_size, sets)) >= PARALLEL_CELLS else 1
-    _WORK, _INTO = (sets, today, creator), into
+    _WORK = (sets, today, _creator(site))
     try:
         if workers > 1:
             with multiprocessing.get_context("fork").Pool(workers, initializer=_freeze) as pool:
@@ -780,7 +850,7 @@ def _make(sets: list[Dataset], today: datetime.date, site: dict, workers: int | 
         else:
             written = [_task(task) for task in tasks]
     finally:
-        _WORK, _INTO = None, None
+        _WORK = None
     return {name: made for part in written for name, made in part.items()}
 
 

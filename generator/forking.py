@@ -57,6 +57,12 @@ class Job:
             _job = None
         send.close()
 
+    @property
+    def sentinel(self) -> int | None:
+        """A file descriptor that becomes readable once the child has ended (however it ended), for
+        processes forked after it to wait on; None when the job ran here."""
+        return self._process.sentinel if self._process is not None else None
+
     def result(self) -> Any:
         """The value of ``fn(*args)``; its exception if it raised one."""
         if self._process is not None:

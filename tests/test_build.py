@@ -171,3 +171,44 @@ def test_a_build_that_stops_half_way_leaves_no_writer_running(project: Path, mon
         build_module.build_site(project, out=project / "site", today=datetime.date(2026, 11, 27))
     assert multiprocessing.active_children() == []
     assert build_module._jobs == {} and build_module._writing == {}
+
+
+def test_the_record_pages_are_written_once_the_open_data_is(project: Path, monkeypatch, tmp_path: Path):
+    # Each process reading the corpus copies much of it: the open data's writer and the record
+    # pages' writers never run at the same time, even when the pages' shells are ready first.
+    import datetime
+    import time
+
+    from generator import build as build_module
+    from generator import forking, shell
+    from generator.pages import open_data
+
+    marks, shells_ready = tmp_path / "marks", tmp_path / "shells-ready"
+    write, start, cut = open_data.FileJob.write, shell.start, shell.Shell.cut
+
+    def slow_write(self, site_dir, allowed=frozenset()):  # in the forked child
+        deadline = time.monotonic() + 60
+        while not shells_ready.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)
+        out = write(self, site_dir, allowed)
+        with marks.open("a") as fh:
+            fh.write("open data\n")
+        return out
+
+    def spy_start(plan, **kwargs):
+        with marks.open("a") as fh:
+            fh.write("record pages\n")
+        return start(plan, **kwargs)
+
+    def spy_cut(output, canonical):
+        shells_ready.touch()
+        return cut(output, canonical)
+
+    monkeypatch.setattr(forking.threading, "active_count", lambda: 1)  # as in `portal build`: it may fork
+    monkeypatch.setattr(open_data.FileJob, "write", slow_write)
+    monkeypatch.setattr(shell, "start", spy_start)
+    monkeypatch.setattr(shell.Shell, "cut", staticmethod(spy_cut))
+    assert build_module.build_site(project, out=project / "site", today=datetime.date(2026, 11, 27)) == 0
+    assert marks.read_text().split("\n") == ["open data", "record pages", ""]
+    assert "PORTAL" not in (project / "site" / "open-data" / "index.html").read_text(encoding="utf-8")

@@ -502,12 +502,20 @@ def test_a_list_or_object_cell_is_its_compact_json(value: Any):
 
 @pytest.mark.parametrize("records", [[], [{}], [[]], [{"b": {"c": [1, {"d": None}], "a": []}, "z": "一\n二\"", "a": 1.5}],
                                      [{"n": n} for n in range(2345)]], ids=["none", "empty", "a-list", "nested", "many"])
-def test_a_json_file_is_what_json_dumps_writes(records: list):
+def test_a_json_file_holds_the_dataset_with_a_compact_line_per_record(records: list):
     day = datetime.date(2026, 11, 27)
     dataset = datapackage.Dataset("t", "表", "说明", records, [])
     document = {"title": "表", "description": "说明", "date": "2026-11-27", "records": records}
-    expected = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
-    assert datapackage.json_bytes(dataset, day) == expected.encode("utf-8")
+    text = datapackage.json_bytes(dataset, day).decode("utf-8")
+    assert json.loads(text) == document and text.endswith("}\n")
+    lines = text.split("\n")
+    if not records:
+        assert '  "records": [],' in lines
+        return
+    first = lines.index('  "records": [') + 1
+    assert lines[first:first + len(records) + 1] == [
+        *(f"    {datapackage.compact_json(record)}," for record in records[:-1]),
+        f"    {datapackage.compact_json(records[-1])}", "  ],"]
 
 
 def test_no_worker_is_forked_while_other_threads_run():
@@ -723,6 +731,19 @@ def test_personal_data_in_the_files_is_named_by_file_line_and_column(corpus):
     assert all("13800138000" not in leak.message for leak in leaks)
     # A reviewed value (data/pii-allowlist.yaml) is not reported.
     assert job.leaks(job.make(), {("mobile", hashlib.sha256(b"13800138000").hexdigest())}) == []
+
+
+@pytest.mark.parametrize("at_once", [1, 7])
+def test_personal_data_is_found_whichever_part_of_the_values_it_is_scanned_in(corpus, monkeypatch, at_once):
+    from generator.pages import open_data
+
+    monkeypatch.setattr(open_data, "_SCANNED_AT_ONCE", at_once)
+    page, job = _job(corpus)
+    records = next(s for s in job.sets if s.name == "decisions").records
+    [d for d in records if "facts" in d][-1]["facts"] = "当事人联系电话 13800138000。"
+    leaks = job.leaks(job.make())
+    assert {(leak.code, leak.file) for leak in leaks} == {("pii-mobile", f"{OPEN}/decisions.json"),
+                                                          ("pii-mobile", f"{OPEN}/decisions.csv")}
 
 
 def test_personal_data_only_a_workbook_shows_is_still_reported(corpus):

@@ -7,8 +7,9 @@ module adds them to the build beside the page, which lists each file with its si
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
@@ -18,40 +19,58 @@ from . import Context, decisions
 from .feed import FEED
 
 PAGE = f"{datapackage.FOLDER}/index.md"
-#: What the page shows of a file before the file is made: ``PORTALFILE3XSIZE`` (see `FileJob`).
-_TOKEN = re.compile(r"PORTALFILE(\d+)X(BYTES|SIZE|SHA)")
+#: What the page shows of a file before the file is made, ``PORTALFILE3XSIZE``, and of a
+#: dataset's or table's records before they are: ``PORTALROWS2XDATASET`` (see `FileJob`).
+_TOKEN = re.compile(r"PORTALFILE\d+X(?:BYTES|SIZE|SHA)|PORTALROWS\d+X(?:DATASET|TABLE)")
 
 
 @dataclass
 class FileJob:
-    """The open data files: their paths are known when the pages are made, their bytes only once
-    written (`make`), and with them the sizes and SHA-256 the download page lists.
+    """The open data files: their paths are known when the pages are made, their records and bytes
+    only once made (`sets`, `make`), and with them the counts, sizes and SHA-256 the download page lists.
 
     The page is made first with tokens in their place (`_TOKEN`); `fill` puts the values in. The
-    build writes the files in a forked process while mkdocs renders the pages (build.py); made
+    build makes and writes the files in a forked process while mkdocs renders the pages
+    (build.py), so the build's own process never holds the rows (~100 MB in a county); made
     here (`render_all`) the page is filled at once. Either way the page is the same.
     """
 
-    sets: list[datapackage.Dataset]
+    makers: list[Callable[[], datapackage.Dataset]]  # datapackage.dataset_makers
+    structure: list[datapackage.Dataset]  # the datasets without their rows
     today: datetime.date
     site: dict
     page: str  # the page whose tokens the files fill in
     uris: list[str]  # every file, by its path under the site
+    _sets: list[datapackage.Dataset] | None = None
+
+    @property
+    def sets(self) -> list[datapackage.Dataset]:
+        """The datasets with their records and rows, made the first time they are asked for."""
+        if self._sets is None:
+            self._sets = [make() for make in self.makers]
+        return self._sets
 
     def make(self) -> dict[str, bytes]:
         return datapackage.files(self.sets, self.today, self.site)
 
     def write(self, site_dir: FsPath, allowed: Any = frozenset()) -> tuple[dict[str, str], list]:
-        """Make and write every file under `site_dir`; the tokens' values, and any personal data found."""
-        values: dict[str, str] = {}
-        # One process: the build's others use the cores meanwhile, and a pool's workers would each
-        # copy much of the records they read (a county's peak was ~1.5 GB with two).
-        written = datapackage.write_files(self.sets, self.today, self.site, site_dir, workers=1)
+        """Make and write every file under `site_dir`, a dataset at a time; the tokens' values, and
+        any personal data found. One process: the build's others use the cores meanwhile, and a
+        pool's workers would each copy much of the records they read (~1.5 GB in a county with two)."""
+        sizes: list[tuple[int, list[int]]] = []
+        strings: set[str] = set()
+
+        def seen(dataset: datapackage.Dataset) -> None:
+            sizes.append(_sizes(dataset))
+            strings.update(_strings([dataset]))
+
+        written = datapackage.write_files(self.makers, self.structure, self.today, self.site, site_dir, each=seen)
+        values = _counts(sizes)
         for uri, (size, digest) in written.items():
             values.update(self.values(uri, size, digest))
-        return values, self.leaks(_OnDisk(site_dir, self.uris), allowed)
+        return values, self.leaks(_OnDisk(site_dir, self.uris), allowed, strings)
 
-    def leaks(self, made: Mapping[str, bytes], allowed: Any = frozenset()) -> list:
+    def leaks(self, made: Mapping[str, bytes], allowed: Any = frozenset(), strings: set[str] | None = None) -> list:
         """Personal data in the files `make` made: none, or each finding where a file holds it.
 
         The JSON, CSV and XLSX files are the records' values written three ways, and a county's
@@ -66,8 +85,11 @@ class FileJob:
             return scan_page(made[uri].decode("utf-8", errors="replace"), FsPath(uri).suffix, uri, allowed=allowed,
                              today=self.today)
 
-        text = "\n|\n".join(sorted(_strings(self.sets)))
-        findings = [f for f in find(text, today=self.today) if (f.kind, f.sha256) not in allowed]
+        values = sorted(_strings(self.sets) if strings is None else strings)
+        findings = [f for start in range(0, len(values), _SCANNED_AT_ONCE)
+                    for f in find("\n|\n".join(values[start:start + _SCANNED_AT_ONCE]), today=self.today)
+                    if (f.kind, f.sha256) not in allowed]
+        del values
         if not findings:
             return scan(self.uris[-1])
         located = [leak for uri in self.uris if not uri.endswith(".xlsx") for leak in scan(uri)]
@@ -87,6 +109,27 @@ class FileJob:
         number = self.uris.index(uri)
         return {f"PORTALFILE{number}XBYTES": str(size), f"PORTALFILE{number}XSIZE": _size(size),
                 f"PORTALFILE{number}XSHA": digest}
+
+    def counts(self) -> dict[str, str]:
+        """What the tokens of the datasets' record counts and the tables' row counts stand for."""
+        return _counts([_sizes(dataset) for dataset in self.sets])
+
+
+def _sizes(dataset: datapackage.Dataset) -> tuple[int, list[int]]:
+    return len(dataset.records), [len(table.rows) for table in dataset.tables]
+
+
+def _counts(sizes: list[tuple[int, list[int]]]) -> dict[str, str]:
+    """The count tokens' values from each dataset's (records, [rows of each table])."""
+    out = {f"PORTALROWS{number}XDATASET": str(records) for number, (records, _) in enumerate(sizes)}
+    rows = [count for _, tables in sizes for count in tables]
+    out.update((f"PORTALROWS{number}XTABLE", str(count)) for number, count in enumerate(rows))
+    return out
+
+
+#: Distinct values scanned as one text: all of a county's at once would be ~40 MB of text more
+#: in the open data's writer, at the moment the record pages' writers run beside it.
+_SCANNED_AT_ONCE = 10_000
 
 
 class _OnDisk(Mapping[str, bytes]):
@@ -143,32 +186,36 @@ def _strings(sets: list[datapackage.Dataset]) -> set[str]:
 
 
 def fill(text: str, values: dict[str, str]) -> str:
-    """`text` with every file token replaced by its value."""
+    """`text` with every token replaced by its value."""
     return _TOKEN.sub(lambda match: values[match.group(0)], text)
 
 
 def pages(ctx: Context, *, defer: bool = False) -> dict[str, Any]:
     """The download page and the files; with `defer`, the files as a `FileJob` (under the folder's URI)."""
-    sets = datapackage.datasets(ctx.corpus, ctx.schemas, ctx.site, ctx.shown, lambda d: _extra(ctx, d))
+    # What the page says of the datasets and their tables, before their records are made.
+    sets = datapackage.datasets(ctx.corpus, ctx.schemas, ctx.site, ctx.shown, lambda d: _extra(ctx, d), rows=False)
+    makers = datapackage.dataset_makers(ctx.corpus, ctx.schemas, ctx.site, ctx.shown, lambda d: _extra(ctx, d))
     uris = datapackage.file_uris(sets)
     described = {uri.rpartition("/")[2]: {"name": uri.rpartition("/")[2], "bytes": f"PORTALFILE{number}XBYTES",
                                           "size": f"PORTALFILE{number}XSIZE", "sha256": f"PORTALFILE{number}XSHA"}
                  for number, uri in enumerate(uris)}
-    listing = [{"dataset": dataset,
+    tables = itertools.count()
+    listing = [{"dataset": dataset, "records": f"PORTALROWS{number}XDATASET",
                 "json": described[f"{dataset.name}.json"],
                 "xlsx": described[f"{dataset.name}.xlsx"],
-                "tables": [{"table": table, "csv": described[f"{table.name}.csv"],
-                            "schema": datapackage.table_schema(table)} for table in dataset.tables]}
-               for dataset in sets]
+                "tables": [{"table": table, "rows": f"PORTALROWS{next(tables)}XTABLE",
+                            "csv": described[f"{table.name}.csv"], "schema": datapackage.table_schema(table)}
+                           for table in dataset.tables]}
+               for number, dataset in enumerate(sets)]
     every = sorted(described.values(), key=lambda f: f["name"])
     page = ctx.env.get_template("open-data.md.j2").render(
         **ctx.base, src_uri=PAGE, listing=listing, files=every, package=described[datapackage.PACKAGE], feed=FEED)
-    job = FileJob(sets, ctx.today, ctx.site, PAGE, uris)
+    job = FileJob(makers, sets, ctx.today, ctx.site, PAGE, uris)
     if defer:
         return {PAGE: page, f"{datapackage.FOLDER}/": job}
     # Text files as text (so checks that search the generated pages read them too); workbooks as bytes.
     files = job.make()
-    values: dict[str, str] = {}
+    values = job.counts()
     for uri, data in files.items():
         values.update(job.values(uri, len(data), datapackage.sha256(data)))
     out: dict[str, Any] = {PAGE: fill(page, values)}
