@@ -42,10 +42,17 @@ def fine_ranges(owner: Any) -> list[FineRange]:
         return []
     out = []
     for index, fine in enumerate(fines):
-        if isinstance(fine, dict) and isinstance(fine.get("unit"), str) and all(
-                isinstance(fine.get(k), (int, float)) and not isinstance(fine.get(k), bool) for k in ("min", "max")):
-            out.append(FineRange(fine["unit"], fine["min"], fine["max"], index))
+        # Several rules read every tier of a county's 30,000 benchmark entries: the checks are
+        # written out rather than in a generator (a third of the rules' time went here).
+        if isinstance(fine, dict):
+            unit, low, high = fine.get("unit"), fine.get("min"), fine.get("max")
+            if isinstance(unit, str) and _is_number(low) and _is_number(high):
+                out.append(FineRange(unit, low, high, index))
     return out
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def tiers(entry: Any) -> list[tuple[int, dict]]:
