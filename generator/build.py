@@ -286,17 +286,18 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
 def _open_data_written(site_dir: FsPath) -> bool:
     """Whether the open data's writer (if any) has ended.
 
-    The record pages' writers start only then, though their shells may be ready sooner: each
-    process reading the corpus copies much of it (see shell.RECYCLE), and the open data's writer
-    beside two record writers took a county's build to ~1.2 GB; mkdocs' other pages and their
-    scan keep this process busy meanwhile."""
+    The record pages' writers are forked only then, though their shells may be ready sooner:
+    each process reading the corpus copies much of it (see shell.RECYCLE), and the open data's
+    writer beside two record writers took a county's build to ~1.2 GB. Meanwhile this process
+    renders mkdocs' other pages, scans them, then writes record pages itself (`shell.start`)."""
     job = _jobs.get(site_dir)
     sentinel = job[1].sentinel if job is not None else None
     return sentinel is None or bool(multiprocessing.connection.wait([sentinel], timeout=0))
 
 
-def _start_records(root: FsPath, config: Any) -> None:
-    """Every shell is rendered: the record pages' writers start, while mkdocs renders the rest."""
+def _start_records(root: FsPath, config: Any, meanwhile: int | None = None) -> None:
+    """Every shell is rendered: the record pages' writers start, while mkdocs renders the rest
+    (with `meanwhile`, see `shell.start`)."""
     from . import shell
     from .rules.personal_data import allowed_values
 
@@ -306,7 +307,7 @@ def _start_records(root: FsPath, config: Any) -> None:
     plan = shell.Plan(_records.pop(root, []), site_dir, config["site_url"] or "", config["use_directory_urls"],
                       dict(_shells), allowed=allowed_values(corpus) if corpus is not None else frozenset(),
                       today=_today())
-    _writing[site_dir] = shell.start(plan)
+    _writing[site_dir] = shell.start(plan, meanwhile=meanwhile)
 
 
 def on_post_build(config: Any) -> None:
@@ -336,10 +337,8 @@ def on_post_build(config: Any) -> None:
     allowed = allowed_values(_building[root]) if root in _building else frozenset()
     leaks = scan_site(site_dir, allowed=allowed, today=_today(), skip=later, processes=1)
     _mark("检查 mkdocs 所写页面的个人信息")
-    if root in _waiting:  # the open data is still being written: then the record pages (see _open_data_written)
-        if running is not None and running.sentinel is not None:
-            multiprocessing.connection.wait([running.sentinel])
-        _start_records(root, config)
+    if root in _waiting:  # the open data is still being written: this process writes pages until it is
+        _start_records(root, config, meanwhile=running.sentinel if running is not None else None)
     _building.pop(root, None)
     shutil.rmtree(site_dir / shell.FOLDER, ignore_errors=True)
     writing = _writing.pop(site_dir)

@@ -22,6 +22,7 @@ import gzip
 import html
 import io
 import multiprocessing
+import multiprocessing.connection
 import os
 import re
 from collections.abc import Sequence
@@ -166,8 +167,10 @@ def write_pages(plan: Plan, *, processes: int | None = None) -> tuple[list[str],
 class Writing:
     """Record pages being written by forked processes (`start`), or to be written by `wait`."""
 
-    def __init__(self, plan: Plan, ranges: list[tuple[int, int]], pool: Any = None, pending: Any = None):
+    def __init__(self, plan: Plan, ranges: list[tuple[int, int]], pool: Any = None, pending: Any = None,
+                 done: list[tuple[list[str], list[Problem]]] | None = None):
         self.plan, self.ranges, self.pool, self.pending = plan, ranges, pool, pending
+        self.done = done or []  # what this process wrote before the writers started (`start`)
 
     def wait(self) -> tuple[list[str], list[Problem]]:
         """The paths written and the personal data found on them, once every page is written."""
@@ -175,12 +178,12 @@ class Writing:
         if self.pool is None:
             _plan = self.plan
             try:
-                results = [_write_range(bounds) for bounds in self.ranges]
+                results = [*self.done, *(_write_range(bounds) for bounds in self.ranges)]
             finally:
                 _plan = None
         else:
             try:
-                results = self.pending.get()
+                results = [*self.done, *self.pending.get()]
             finally:
                 self.cancel()
         written = [path for paths, _ in results for path in paths]
@@ -203,7 +206,7 @@ class Writing:
             gc.unfreeze()
 
 
-def start(plan: Plan, *, processes: int | None = None) -> Writing:
+def start(plan: Plan, *, processes: int | None = None, meanwhile: int | None = None) -> Writing:
     """Start writing the record pages of `plan` in the background, where it is worth it.
 
     Two processes (the machine's cores, at most 2 by default) share the pages when there are
@@ -228,12 +231,25 @@ def start(plan: Plan, *, processes: int | None = None) -> Writing:
     ranges.extend((start, min(count, start + step)) for start in range(len(heavy), count, step))
     if workers == 1:
         return Writing(plan, ranges)
+    done = []
+    if meanwhile is not None:
+        # Until the process behind the file descriptor `meanwhile` has ended (the open data's
+        # writer), this one writes pages itself: a writer forked now would copy much of the corpus
+        # beside the two processes already reading it, and a core would otherwise wait.
+        _plan = plan
+        try:
+            while ranges and not multiprocessing.connection.wait([meanwhile], timeout=0):
+                done.append(_write_range(ranges.pop(0)))
+        finally:
+            _plan = None
+        if not ranges:
+            return Writing(plan, ranges, done=done)
     # Objects the collector never visits are not written to, so the forked writers keep sharing
     # the loaded corpus with this process instead of copying it page by page (until `wait`).
     gc.freeze()
     _plan = plan  # until `wait`: a writer forked later (see RECYCLE) inherits it too
     pool = multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=RECYCLE)
-    return Writing(plan, ranges, pool, pool.map_async(_write_range, ranges, chunksize=1))
+    return Writing(plan, ranges, pool, pool.map_async(_write_range, ranges, chunksize=1), done)
 
 
 #: Tasks a writer does before it is replaced by a fresh fork. Rendering touches the reference

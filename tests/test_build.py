@@ -173,42 +173,56 @@ def test_a_build_that_stops_half_way_leaves_no_writer_running(project: Path, mon
     assert build_module._jobs == {} and build_module._writing == {}
 
 
-def test_the_record_pages_are_written_once_the_open_data_is(project: Path, monkeypatch, tmp_path: Path):
-    # Each process reading the corpus copies much of it: the open data's writer and the record
-    # pages' writers never run at the same time, even when the pages' shells are ready first.
+def test_no_record_writer_is_forked_while_the_open_data_is_written(project: Path, monkeypatch, tmp_path: Path):
+    # Each process reading the corpus copies much of it: no record pages' writer runs beside the
+    # open data's writer, even when the pages' shells are ready first. Meanwhile the build's own
+    # process writes record pages (it reads the corpus anyway).
     import datetime
+    import os
     import time
 
     from generator import build as build_module
     from generator import forking, shell
     from generator.pages import open_data
 
-    marks, shells_ready = tmp_path / "marks", tmp_path / "shells-ready"
-    write, start, cut = open_data.FileJob.write, shell.start, shell.Shell.cut
+    marks, shells_ready, main_wrote = tmp_path / "marks", tmp_path / "shells-ready", tmp_path / "main-wrote"
+    main = os.getpid()
+    write_files, write_page, cut = open_data.FileJob.write, shell._write, shell.Shell.cut
 
-    def slow_write(self, site_dir, allowed=frozenset()):  # in the forked child
+    def wait_for(path: Path) -> None:
         deadline = time.monotonic() + 60
-        while not shells_ready.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(0.3)
-        out = write(self, site_dir, allowed)
+        while not path.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+    def slow_open_data(self, site_dir, allowed=frozenset()):  # in the forked child
+        wait_for(shells_ready)
+        wait_for(main_wrote)
+        out = write_files(self, site_dir, allowed)
         with marks.open("a") as fh:
-            fh.write("open data\n")
+            fh.write(f"open-data {time.time()}\n")
         return out
 
-    def spy_start(plan, **kwargs):
+    def spy_write(target, data):
         with marks.open("a") as fh:
-            fh.write("record pages\n")
-        return start(plan, **kwargs)
+            fh.write(f"{'main' if os.getpid() == main else 'writer'} {time.time()}\n")
+        if os.getpid() == main:
+            main_wrote.touch()
+            time.sleep(0.05)  # slow enough that pages are left for the writers once the open data is done
+        write_page(target, data)
 
     def spy_cut(output, canonical):
         shells_ready.touch()
         return cut(output, canonical)
 
     monkeypatch.setattr(forking.threading, "active_count", lambda: 1)  # as in `portal build`: it may fork
-    monkeypatch.setattr(open_data.FileJob, "write", slow_write)
-    monkeypatch.setattr(shell, "start", spy_start)
+    monkeypatch.setattr(shell, "PARALLEL_FROM", 1)  # the sample's few pages still go to forked writers
+    monkeypatch.setattr(open_data.FileJob, "write", slow_open_data)
+    monkeypatch.setattr(shell, "_write", spy_write)
     monkeypatch.setattr(shell.Shell, "cut", staticmethod(spy_cut))
     assert build_module.build_site(project, out=project / "site", today=datetime.date(2026, 11, 27)) == 0
-    assert marks.read_text().split("\n") == ["open data", "record pages", ""]
+    events = [(who, float(at)) for who, at in (line.split() for line in marks.read_text().splitlines())]
+    done = next(at for who, at in events if who == "open-data")
+    assert [who for who, _ in events].count("open-data") == 1
+    assert any(who == "main" and at < done for who, at in events)  # the build's process did not wait idle
+    assert any(who == "writer" for who, _ in events) and all(at > done for who, at in events if who == "writer")
     assert "PORTAL" not in (project / "site" / "open-data" / "index.html").read_text(encoding="utf-8")
