@@ -64,6 +64,7 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: b
     if release is not None:
         _released[root.resolve()] = release
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    _gated.add(out.resolve())
     try:
         # The hook is passed explicitly so any project folder (a synthetic corpus, a test
         # fixture) builds with this generator, whatever its mkdocs.yml says.
@@ -74,21 +75,12 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: b
         click.echo(f"生成网站失败：{exc}", err=True)
         return 1
     finally:
+        _gated.discard(out.resolve())
         _abandon()  # also when mkdocs stopped half-way
         _clean_staging()
-    # Last gate: personal data on any written page (a docs/ page, a template, text the data
-    # checks allowed in its context) fails the build, and none of the pages stays published.
-    from mkdocs.utils import clean_directory
-
-    from .pii import SITE_SUFFIXES
-
     leaks = _scanned.pop(out.resolve())  # on_post_build scanned every page
     if leaks:
-        pages = sum(1 for page in out.rglob("*") if page.suffix in SITE_SUFFIXES)
-        clean_directory(str(out))  # as mkdocs does before a build: dotfiles (.git) stay
-        click.echo(f"生成的网站（{out}）中发现个人信息：", err=True)
-        click.echo(render("text", leaks, pages), nl=False, err=True)
-        click.echo(f"网站未发布，已清空 {out}。请按以上提示删除个人信息后重新生成。", err=True)
+        click.echo(_withdraw(out, leaks), nl=False, err=True)
         return 1
     click.echo(f"网站已生成：{out}（公示日期按 {today.isoformat()} 判断）")
     return 0
@@ -96,12 +88,41 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: b
 
 def serve_site(root: FsPath, *, today: datetime.date, dev_addr: str) -> int:
     from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import Abort
 
     os.environ[TODAY_ENV] = today.isoformat()
-    # data/ is watched whatever the project's mkdocs.yml says: editing a record must show.
-    serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True, hooks=[str(HOOK)],
-          watch=[str(root / "data"), str(root / "schemas")] if (root / "schemas").is_dir() else [str(root / "data")])
+    result = validate(root)  # before mkdocs opens its server: bad data stops here, with its problems
+    if has_errors(result.problems):
+        click.echo(render("text", result.problems, len(result.corpus.documents)), nl=False, err=True)
+        click.echo("数据有错误，预览没有启动。请先修正以上问题（portal validate 可单独检查）。", err=True)
+        return 1
+    _primed[root.resolve()] = result.corpus
+    _show_mkdocs_messages()
+    click.echo(f"正在生成预览，完成后在浏览器中打开 http://{dev_addr}/ （按 Ctrl+C 停止）", err=True)
+    try:
+        # data/ is watched whatever the project's mkdocs.yml says: editing a record must show.
+        serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True, hooks=[str(HOOK)],
+              watch=[str(root / "data"), str(root / "schemas")] if (root / "schemas").is_dir() else [str(root / "data")])
+    except Abort:
+        click.echo("预览没有启动：请按以上提示修改后重新运行 portal serve。", err=True)
+        return 1
     return 0
+
+
+def _show_mkdocs_messages() -> None:
+    """What stopped a build (errors in the data, personal data on a page), mkdocs says through its
+    loggers, which only its own command line prints. Its notes (INFO: links to record pages it
+    does not know, pages outside the nav) are by design here and left out."""
+    log = logging.getLogger("mkdocs")
+    if not any(isinstance(handler, _Messages) for handler in log.handlers):
+        handler = _Messages()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+    log.setLevel(logging.WARNING)
+
+
+class _Messages(logging.StreamHandler):
+    """mkdocs' messages on stderr, for `portal serve`."""
 
 
 # The corpus of the build in progress, from `on_config` to `on_post_build`.
@@ -114,6 +135,9 @@ _shells: dict[int, Any] = {}
 _staging: list[FsPath] = []
 # Per site folder: the personal data found on every page the build wrote, for build_site.
 _scanned: dict[FsPath, list] = {}
+# Site folders whose findings build_site reads; for any other build (plain `mkdocs build` or
+# `serve`) on_post_build itself withdraws the site and stops the build.
+_gated: set[FsPath] = set()
 # Per project: how many shells (folder depths) the record pages need.
 _levels: dict[FsPath, int] = {}
 # Per site folder: the record pages' writers (shell.Writing) and the open data's (FileJob, forking.Job).
@@ -362,8 +386,27 @@ def on_post_build(config: Any) -> None:
     for sitemap in sorted(site_dir.glob("sitemap*.xml")):
         leaks += scan_page(sitemap.read_text(encoding="utf-8"), ".xml", sitemap.name, allowed=plan.allowed,
                            today=plan.today)
-    _scanned[site_dir] = leaks
     _clean_staging()
+    if site_dir in _gated:
+        _scanned[site_dir] = leaks
+    elif leaks:
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError(_withdraw(site_dir, leaks))
+
+
+def _withdraw(site_dir: FsPath, leaks: list) -> str:
+    """The last gate: personal data on any written page (a docs/ page, a template, text the data
+    checks allowed in its context) fails the build, and none of the pages stays published. The
+    site folder is emptied; what to tell the user is returned."""
+    from mkdocs.utils import clean_directory
+
+    from .pii import SITE_SUFFIXES
+
+    pages = sum(1 for page in site_dir.rglob("*") if page.suffix in SITE_SUFFIXES)
+    clean_directory(str(site_dir))  # as mkdocs does before a build: dotfiles (.git) stay
+    return (f"生成的网站（{site_dir}）中发现个人信息：\n{render('text', leaks, pages)}"
+            f"网站未发布，已清空 {site_dir}。请按以上提示删除个人信息后重新生成。\n")
 
 
 def on_build_error(error: Exception) -> None:

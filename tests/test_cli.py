@@ -177,3 +177,15 @@ def test_a_symlink_in_data_is_refused_not_followed(cli, project: Path, tmp_path:
     assert code == 1
     assert "data/agencies/lsscjgj/decisions/2024/2024-099.yaml:1:1: 错误 [file-symlink]" in out
     assert "hunter2" not in out
+
+
+def test_serve_with_bad_data_says_why_and_does_not_start(cli, project: Path, tmp_path: Path):
+    # mkdocs reports a failed build through its loggers, which only its own command line prints:
+    # `portal serve` must show the data's problems, not just mkdocs' "Aborted with a BuildError!".
+    decision = next((project / "data" / "agencies").glob("*/decisions/*/*.yaml"))
+    text = decision.read_text(encoding="utf-8")
+    decision.write_text("\n".join("doc_no: 123" if line.startswith("doc_no:") else line
+                                  for line in text.split("\n")), encoding="utf-8")
+    code, _, stderr = cli("serve", "--root", str(project), "--dev-addr", "127.0.0.1:8799")
+    assert code == 1
+    assert "[doc-no-form]" in stderr and "数据有错误，预览没有启动" in stderr

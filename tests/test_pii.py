@@ -416,6 +416,24 @@ def test_a_page_with_an_id_fails_the_build_names_the_page_and_leaves_nothing_pub
     assert list(out.iterdir()) == []
 
 
+def test_a_plain_mkdocs_build_with_personal_data_on_a_page_stops_and_publishes_nothing(project: Path, caplog):
+    # `mkdocs build` (or `serve`) without portal: the hook itself is the last gate.
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    from generator.build import HOOK
+
+    write(project / "docs" / "notice.md", f"# 公告\n\n联系人身份证号 {ID}\n")
+    out = project / "site"
+    config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(out), hooks=[str(HOOK)])
+    with pytest.raises(Abort):
+        mkdocs_build(config)
+    assert list(out.iterdir()) == []
+    assert "notice/index.html:" in caplog.text and "[pii-id-number]" in caplog.text and "网站未发布" in caplog.text
+    assert ID not in caplog.text
+
+
 def test_a_reviewed_value_does_not_stop_the_build(cli, project: Path):
     put_id_in_facts(project)
     allow(project, (DECISION, "id-number", sha256(ID)))
