@@ -99,10 +99,11 @@ def serve_site(root: FsPath, *, today: datetime.date, dev_addr: str) -> int:
     _primed[root.resolve()] = result.corpus
     _show_mkdocs_messages()
     click.echo(f"正在生成预览，完成后在浏览器中打开 http://{dev_addr}/ （按 Ctrl+C 停止）", err=True)
+    # data/ is watched whatever the project's mkdocs.yml says: editing a record must show.
+    watched = [str(root / "data"), str(root / "schemas")] if (root / "schemas").is_dir() else [str(root / "data")]
     try:
-        # data/ is watched whatever the project's mkdocs.yml says: editing a record must show.
         serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True, hooks=[str(HOOK)],
-              watch=[str(root / "data"), str(root / "schemas")] if (root / "schemas").is_dir() else [str(root / "data")])
+              watch=watched)
     except Abort:
         click.echo("预览没有启动：请按以上提示修改后重新运行 portal serve。", err=True)
         return 1
