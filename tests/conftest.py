@@ -20,7 +20,8 @@ INVALID = TESTS / "data" / "invalid"
 def project(tmp_path: Path) -> Path:
     """A writable copy of tests/data/valid: a complete, minimal project that validates."""
     root = tmp_path / "project"
-    shutil.copytree(VALID, root)
+    # Not the validation cache a `portal build --root tests/data/valid` by hand leaves there.
+    shutil.copytree(VALID, root, ignore=shutil.ignore_patterns(".cache"))
     return root
 
 
