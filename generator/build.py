@@ -19,6 +19,7 @@ import json
 import logging
 import multiprocessing.connection
 import os
+import re
 import tempfile
 from pathlib import Path as FsPath
 
@@ -255,7 +256,9 @@ def on_files(files: Any, config: Any) -> Any:
             continue
         if isinstance(content, HtmlPage):
             _articles[uri] = content.body
-            content = f"---\ntitle: {json.dumps(content.title, ensure_ascii=False)}\n---\n\n{shell.BODY}\n"
+            # A heading of its own, so that the theme writes a skip link to it (`on_page_content`).
+            content = (f"---\ntitle: {json.dumps(content.title, ensure_ascii=False)}\n---\n\n"
+                       f"# {shell.TITLE}\n\n{shell.BODY}\n")
         files.append(File.generated(config, uri, content=content))
     _records[root] = records
     _levels[root] = len(levels)
@@ -285,12 +288,21 @@ def _clean_staging() -> None:
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
-    """mkdocs `on_page_content` event: a list page's article, in place of its placeholder."""
-    from .shell import BODY
+    """mkdocs `on_page_content` event: a list page's article, in place of its placeholder; its
+    first heading is where the theme's skip link leads (`shell.SKIP_TARGET`, as on record pages)."""
+    from .shell import BODY, SKIP_TARGET, TITLE
 
     # Taken out, not read: a county's decision list is ~25 MB of text, not to be held twice.
     article = _articles.pop(page.file.src_uri, None)
-    return html if article is None else html.replace(f"<p>{BODY}</p>", article, 1)
+    if article is None:
+        return html
+    placeholder = re.search(f'<h1 id="([^"]*)">{TITLE}</h1>\\s*<p>{BODY}</p>', html)
+    if placeholder is None:
+        raise ValueError("列表页中找不到占位内容：Markdown 的标题写法可能改变了")
+    for heading in page.toc:  # the placeholder's heading, the one entry: the skip link's target
+        heading.id = SKIP_TARGET
+    article = article.replace("<h1>", f'<h1 id="{SKIP_TARGET}">', 1)
+    return html[:placeholder.start()] + article + html[placeholder.end():]
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:

@@ -39,8 +39,12 @@ from .render import escape
 FOLDER = "_portal_shell"
 TITLE = "PORTALSHELLTITLE"
 BODY = "PORTALSHELLBODY"
-#: Where the placeholder page's article is, as mkdocs renders its Markdown (`shell_markdown`).
-_ARTICLE = re.compile(f"<h1>{TITLE}</h1>\\s*<p>{BODY}</p>")
+#: Where the placeholder page's article is, as mkdocs renders its Markdown (`shell_markdown`),
+#: with the id the theme gave its heading.
+_ARTICLE = re.compile(f'<h1(?: id="([^"]*)")?>{TITLE}</h1>\\s*<p>{BODY}</p>')
+#: The id of a record page's first heading, where its skip link (跳转至: past the header and
+#: the navigation, for keyboard and screen-reader users) leads.
+SKIP_TARGET = "page-title"
 #: Below this many pages one process writes them all: forking costs more than it saves.
 PARALLEL_FROM = 2000
 #: A sitemap file lists at most this many addresses (sitemaps.org).
@@ -62,8 +66,9 @@ def shell_uri(level: int, directory_urls: bool) -> str:
 
 
 def shell_markdown() -> str:
-    # A raw <h1>: the theme then adds none of its own, and the table of contents stays empty.
-    return f"---\ntitle: {TITLE}\n---\n\n<h1>{TITLE}</h1>\n\n{BODY}\n"
+    # A heading of the page's own: the theme then writes a skip link to it, as on every other page
+    # (its table of contents lists what is below the title: nothing here).
+    return f"---\ntitle: {TITLE}\n---\n\n# {TITLE}\n\n{BODY}\n"
 
 
 @dataclass(frozen=True)
@@ -72,22 +77,27 @@ class Shell:
 
     parts: tuple[str, ...]
     slots: tuple[str, ...]  # what goes between parts[i] and parts[i + 1]: "title", "url" or "body"
+    skip: bool = False  # whether the theme wrote a skip link (to `SKIP_TARGET`, see `fill`)
 
     @classmethod
     def cut(cls, output: str, canonical: str | None) -> Shell:
-        articles = _ARTICLE.findall(output)
+        articles = list(_ARTICLE.finditer(output))
         if len(articles) != 1:
             raise ValueError("主题页面中找不到占位内容：主题模板可能改变了正文的写法")
-        literals = {articles[0]: "body", TITLE: "title"}
+        anchor = articles[0].group(1)
+        skip = bool(anchor) and f'href="#{anchor}"' in output
+        if skip:
+            output = output.replace(f'href="#{anchor}"', f'href="#{SKIP_TARGET}"')
+        literals = {articles[0].group(0): "body", TITLE: "title"}
         if canonical:
             literals[f'href="{html.escape(canonical)}"'] = "url"
         pattern = "|".join(re.escape(literal) for literal in sorted(literals, key=len, reverse=True))
         pieces = re.split(f"({pattern})", output)
-        return cls(tuple(pieces[0::2]), tuple(literals[token] for token in pieces[1::2]))
+        return cls(tuple(pieces[0::2]), tuple(literals[token] for token in pieces[1::2]), skip)
 
     def fill(self, page: HtmlPage, url: str) -> str:
-        values = {"title": escape(page.title), "body": page.body,
-                  "url": f'href="{html.escape(url)}"'}
+        body = page.body.replace("<h1>", f'<h1 id="{SKIP_TARGET}">', 1) if self.skip else page.body
+        values = {"title": escape(page.title), "body": body, "url": f'href="{html.escape(url)}"'}
         out = [self.parts[0]]
         for slot, part in zip(self.slots, self.parts[1:], strict=True):
             out.append(values[slot])

@@ -32,6 +32,15 @@ def test_a_shell_is_filled_with_the_title_the_canonical_address_and_the_article(
     assert '<a href="../../../decisions/">' in page  # the rest of the shell as the theme wrote it
 
 
+def test_the_skip_link_of_a_filled_page_leads_to_its_heading():
+    themed = SHELL.replace("<body>", '<body><a href="#portalshelltitle" class="md-skip">跳转至</a>').replace(
+        "<h1>PORTALSHELLTITLE</h1>", '<h1 id="portalshelltitle">PORTALSHELLTITLE</h1>')
+    page = shell.Shell.cut(themed, CANONICAL).fill(HtmlPage("标题", "<h1>标题</h1><h2>摘要</h2>"), CANONICAL)
+    assert f'<a href="#{shell.SKIP_TARGET}" class="md-skip">' in page
+    assert f'<h1 id="{shell.SKIP_TARGET}">标题</h1><h2>摘要</h2>' in page
+    assert "portalshell" not in page.lower()
+
+
 def test_a_theme_that_no_longer_shows_the_article_as_written_is_refused():
     with pytest.raises(ValueError, match="占位内容"):
         shell.Shell.cut(SHELL.replace("<p>PORTALSHELLBODY</p>", "<div>PORTALSHELLBODY</div>"), CANONICAL)
