@@ -5,10 +5,13 @@ written into docs/), so `mkdocs build` and `mkdocs serve` on the same mkdocs.yml
 and a change under data/ during `serve` rebuilds the pages. Record pages (decisions, items)
 skip mkdocs' per-page pipeline: they are poured into the theme's page rendered once (shell.py).
 
-The two cores work at once: a forked child writes the open data files while the other pages are
-made (pages/open_data.FileJob), and the record pages' writers start as soon as mkdocs has
-rendered the shells, while it renders the rest. on_post_build waits for both and checks every
-written page for personal data; build_site publishes nothing if any is found.
+The two cores work at once: a forked child makes and writes the open data files while the other
+pages are made (pages/open_data.FileJob); once it has ended and mkdocs has rendered the shells,
+two forked writers write the record pages (until then this process writes some itself): the
+open data's child and the writers never run at once, since each copies much of the corpus it
+reads. on_post_build waits for
+them and checks every written page for personal data; build_site publishes nothing if any is
+found, and a plain `mkdocs build` or `serve` stops (`_withdraw`).
 """
 
 from __future__ import annotations
