@@ -9,9 +9,8 @@ The two cores work at once: a forked child makes and writes the open data files 
 pages are made (pages/open_data.FileJob); once it has ended and mkdocs has rendered the shells,
 two forked writers write the record pages (until then this process writes some itself): the
 open data's child and the writers never run at once, since each copies much of the corpus it
-reads. on_post_build waits for
-them and checks every written page for personal data; build_site publishes nothing if any is
-found, and a plain `mkdocs build` or `serve` stops (`_withdraw`).
+reads. on_post_build waits for them and checks every written page for personal data; build_site
+publishes nothing if any is found, and a plain `mkdocs build` or `serve` stops (`_withdraw`).
 """
 
 from __future__ import annotations
