@@ -224,6 +224,8 @@ def start(plan: Plan, *, processes: int | None = None, meanwhile: int | None = N
     and this process goes on (mkdocs renders the other pages) until `Writing.wait`. The pages that
     take longest (a benchmark document's, hundreds of entries) are handed out first, each alone,
     so that neither process is left with a long one at the end (`plan.pages` is put in that order).
+    With `meanwhile` (a file descriptor, `forking.Job.sentinel`), the writers are forked only once
+    it is readable; until then this process writes pages itself, and `start` returns after.
     """
     global _plan
     count = len(plan.pages)

@@ -127,8 +127,8 @@ def _counts(sizes: list[tuple[int, list[int]]]) -> dict[str, str]:
     return out
 
 
-#: Distinct values scanned as one text: all of a county's at once would be ~40 MB of text more
-#: in the open data's writer, at the moment the record pages' writers run beside it.
+#: Distinct values scanned as one text: all of a county's at once would add ~40 MB of text to
+#: the open data's writer, whose memory adds to the build's (build._open_data_written).
 _SCANNED_AT_ONCE = 10_000
 
 
