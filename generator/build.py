@@ -68,11 +68,13 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: b
         _released[root.resolve()] = release
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     _gated.add(out.resolve())
+    deleting = None
     try:
         # The hook is passed explicitly so any project folder (a synthetic corpus, a test
         # fixture) builds with this generator, whatever its mkdocs.yml says.
         config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(out.resolve()),
                              hooks=[str(HOOK)])
+        deleting = _set_aside(out.resolve(), root.resolve())  # once mkdocs has accepted the folder
         build(config)
     except MkDocsException as exc:
         click.echo(f"生成网站失败：{exc}", err=True)
@@ -80,6 +82,8 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: b
     finally:
         _gated.discard(out.resolve())
         _abandon()  # also when mkdocs stopped half-way
+        if deleting is not None:
+            deleting.wait()
         _clean_staging()
     leaks = _scanned.pop(out.resolve())  # on_post_build scanned every page
     if leaks:
@@ -87,6 +91,35 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: b
         return 1
     click.echo(f"网站已生成：{out}（公示日期按 {today.isoformat()} 判断）")
     return 0
+
+
+def _set_aside(site_dir: FsPath, root: FsPath) -> Any:
+    """The previous build's files, moved out of `site_dir` and deleted by another process while
+    this one builds (the process, to wait for; None if there was nothing to move).
+
+    mkdocs empties the site folder before it builds: a county's 85,000 files took ~9 s to delete,
+    mostly waiting on the file system (~2.5 s of CPU). Renamed into a sibling folder at once,
+    they are deleted meanwhile. Dotfiles (a .git of a published branch) stay, as mkdocs keeps them;
+    whatever cannot be moved, mkdocs deletes as before. Never the project itself (`--out .`)."""
+    import subprocess
+    import sys
+
+    if root.is_relative_to(site_dir):
+        return None
+    try:
+        entries = [entry for entry in os.scandir(site_dir) if not entry.name.startswith(".")]
+        if not entries:
+            return None
+        trash = FsPath(tempfile.mkdtemp(prefix=f".{site_dir.name}-old-", dir=site_dir.parent))
+    except OSError:
+        return None
+    for entry in entries:
+        try:
+            os.rename(entry.path, trash / entry.name)
+        except OSError:
+            break
+    return subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)", str(trash)],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def serve_site(root: FsPath, *, today: datetime.date, dev_addr: str) -> int:

@@ -226,3 +226,32 @@ def test_no_record_writer_is_forked_while_the_open_data_is_written(project: Path
     assert any(who == "main" and at < done for who, at in events)  # the build's process did not wait idle
     assert any(who == "writer" for who, _ in events) and all(at > done for who, at in events if who == "writer")
     assert "PORTAL" not in (project / "site" / "open-data" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_build_over_an_earlier_site_keeps_only_its_own_pages_and_the_dotfiles(project: Path):
+    # The earlier site's files are moved aside and deleted while the new one is built (_set_aside).
+    import datetime
+
+    from generator import build as build_module
+
+    out = project / "site"
+    (out / "decisions" / "gone" / "2023-001").mkdir(parents=True)
+    (out / "decisions" / "gone" / "2023-001" / "index.html").write_text("公示期已满的决定", encoding="utf-8")
+    (out / ".git").mkdir()
+    (out / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n", encoding="utf-8")
+    assert build_module.build_site(project, out=out, today=datetime.date(2026, 11, 27)) == 0
+    assert not (out / "decisions" / "gone").exists()
+    assert (out / ".git" / "HEAD").read_text(encoding="utf-8") == "ref: refs/heads/gh-pages\n"
+    assert (out / "index.html").is_file() and (out / "open-data" / "decisions.json").is_file()
+    assert [path.name for path in project.iterdir() if path.name.startswith(".site-old-")] == []
+
+
+def test_a_build_into_the_project_folder_itself_deletes_nothing(project: Path):
+    import datetime
+
+    from generator import build as build_module
+
+    before = sorted(path.relative_to(project) for path in project.rglob("*"))
+    assert build_module.build_site(project, out=project, today=datetime.date(2026, 11, 27)) == 1
+    assert sorted(path.relative_to(project) for path in project.rglob("*") if ".cache" not in path.parts) == before
+    assert build_module._set_aside(project, project) is None
