@@ -10,7 +10,7 @@ import datetime
 import itertools
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -41,7 +41,7 @@ class FileJob:
     site: dict
     page: str  # the page whose tokens the files fill in
     uris: list[str]  # every file, by its path under the site
-    _sets: list[datapackage.Dataset] | None = None
+    _sets: list[datapackage.Dataset] | None = field(default=None, init=False, repr=False)
 
     @property
     def sets(self) -> list[datapackage.Dataset]:
