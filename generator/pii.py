@@ -22,6 +22,7 @@ department's publication and a real leak cannot be taken back:
   only reported in a natural person's record, or in the same sentence as a masked name
   (张某, 欧阳某某) that is not part of a company name.
 
+Digits are read in any script (ASCII, full-width as input methods type them, Arabic-Indic, …).
 Positions are characters, not bytes; line and column start at 1. Not detected: the 15-digit
 IDs of GB 11643-1989, numbers split by other characters or written in YAML escapes, landlines.
 """
@@ -30,12 +31,14 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import functools
 import hashlib
 import html
 import json
 import multiprocessing
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 
@@ -58,6 +61,29 @@ SOURCES = {"bank-card": "《中华人民共和国个人信息保护法》第二�
 # translation keeps every offset.
 _HALF_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
 _FULL_WIDTH = re.compile("[０-９Ｘｘ]")
+
+
+@functools.cache
+def _other_digits() -> tuple[re.Pattern[str], dict[int, int]]:
+    """The decimal digits of every other script (Arabic-Indic, Devanagari, Tibetan, Mongolian, …),
+    which ``\\d`` reads as digits, and so do the checks here by translating them: a pattern that
+    finds one, and the translation. Made when first needed (listing them takes ~0.1 s)."""
+    digits = "".join(char for char in map(chr, range(0x80, 0x110000))
+                     if unicodedata.category(char) == "Nd" and not "０" <= char <= "９")
+    return (re.compile(f"[{re.escape(digits)}]"),
+            str.maketrans(digits, "".join(str(unicodedata.decimal(char)) for char in digits)))
+
+
+# A text's shape, one byte per byte of its UTF-8: "0" for an ASCII digit, " " for a space or a
+# hyphen (how card numbers are grouped), "!" for the first byte of any character from a block that
+# holds other scripts' digits (none of them CJK), "x" for the rest. Python's `re` tries a pattern
+# at every character, ~100 MB/s; a run of digits is looked for in the shape at memchr speed, and
+# most texts have none (`_as_ascii_digits`, `find`).
+_SHAPE = bytes(ord("0") if 0x30 <= byte <= 0x39 else ord(" ") if byte in b" -"
+               else ord("!") if byte in b"\xd9\xdb\xdf\xe0\xe1\xea\xf0\xf1\xf2\xf3\xf4" else ord("x")
+               for byte in range(256))
+_SIXTEEN_DIGITS = b"0" * 16  # in every ID (18 characters, 17 digits) and ungrouped card number
+_FOUR_GROUPS = b"0000 0000 0000 0000"  # in every card number written in groups
 
 # --- 居民身份证号码 -----------------------------------------------------------------------
 
@@ -100,8 +126,9 @@ def first_unborn(text: str, *, today: datetime.date) -> datetime.date | None:
     """The earliest birth date after `today` written in an 18-digit number of `text` that
     would otherwise be an ID: from that day on `find(text)` may report it. None if nothing
     in the text depends on the date (the checker's cache keeps a file's result until then)."""
-    if _FULL_WIDTH.search(text):
-        text = text.translate(_HALF_WIDTH)
+    text, shape = _as_ascii_digits(text)
+    if _SIXTEEN_DIGITS not in shape:
+        return None
     first: datetime.date | None = None
     for match in _ID.finditer(text):
         value = match.group()
@@ -140,10 +167,14 @@ def luhn_is_valid(digits: str) -> bool:
 
 # --- addresses and masked names -----------------------------------------------------------
 
+# The address is the group `found`; the match starts one character earlier, at the place that
+# comes before it, because `re` looks for a match's first character fast when it is one of a
+# few, and tries a lookbehind at every Chinese character. (No address ends with a place
+# character, so no match can take the place the next one needs.)
 _ADDRESS = re.compile(
-    r"[\u4e00-\u9fff](?<=[省市区县镇乡村][\u4e00-\u9fff])[\u4e00-\u9fff]{0,9}?(?:路|街|巷|道|村|屯|寨|小区|社区|组)"
+    r"[省市区县镇乡村](?P<found>[\u4e00-\u9fff]{1,10}?(?:路|街|巷|道|村|屯|寨|小区|社区|组)"
     r"\s?(?:\d{1,5}|[一二三四五六七八九十百零〇]{1,4})\s?(?:号|栋|幢|座|室|组|队)"
-    r"(?:\s?\d{1,5}\s?(?:号|栋|幢|座|单元|室|楼|层))*")
+    r"(?:\s?\d{1,5}\s?(?:号|栋|幢|座|单元|室|楼|层))*)")
 COMPOUND_SURNAMES = (
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 司空 夏侯 轩辕 令狐 钟离 闻人 澹台 "
     "公冶 太史 申屠 端木 南宫 西门 东郭 百里 呼延 独孤 万俟 赫连 拓跋 仲孙 濮阳 淳于 太叔 乐正 鲜于 "
@@ -205,10 +236,10 @@ def mask(kind: str, value: str) -> str:
 def find(text: str, *, natural_person: bool = False, today: datetime.date | None = None) -> list[Finding]:
     """Every finding in `text`, in order. Addresses count only in a natural person's record
     (`natural_person`) or in the same sentence as a masked person's name."""
-    if _FULL_WIDTH.search(text):  # translating costs more than all the patterns together
-        text = text.translate(_HALF_WIDTH)
+    text, shape = _as_ascii_digits(text)
+    long_run = _SIXTEEN_DIGITS in shape
     spans: list[tuple[str, int, int, str]] = []
-    for match in _ID.finditer(text):
+    for match in _ID.finditer(text) if long_run else ():
         value = match.group().upper()
         if not id_number_is_valid(value, today=today):
             continue
@@ -218,7 +249,7 @@ def find(text: str, *, natural_person: bool = False, today: datetime.date | None
     taken = [(start, end) for _, start, end, _ in spans]
     for match in _MOBILE.finditer(text):
         spans.append(("mobile", match.start(), match.end(), re.sub(r"[ -]", "", match.group())))
-    for match in _CARD.finditer(text):
+    for match in _CARD.finditer(text) if long_run or _FOUR_GROUPS in shape else ():
         digits = re.sub(r"[ -]", "", match.group())
         if any(start < match.end() and match.start() < end for start, end in taken):
             continue
@@ -231,13 +262,27 @@ def find(text: str, *, natural_person: bool = False, today: datetime.date | None
                                                             match.start()):
             spans.append(("bank-card", match.start(), match.end(), digits))
     for match in _ADDRESS.finditer(text):
-        if natural_person or _near_masked_name(text, match.start(), match.end()):
-            spans.append(("address", match.start(), match.end(), re.sub(r"\s", "", match.group())))
+        start, end = match.span("found")
+        if natural_person or _near_masked_name(text, start, end):
+            spans.append(("address", start, end, re.sub(r"\s", "", match.group("found"))))
     if not spans:
         return []  # most texts: no need to index their lines
     spans.sort(key=lambda span: (span[1], span[0]))
     lines = _LineIndex(text)
     return [Finding(kind, start, end, value, *lines.position(start)) for kind, start, end, value in spans]
+
+
+def _as_ascii_digits(text: str) -> tuple[str, bytes]:
+    """`text` with every digit (and full-width X) in ASCII, one character for one, so offsets
+    stay; and its shape (`_SHAPE`). Translating costs more than all the patterns together, so
+    it is done only where such a digit may be."""
+    if _FULL_WIDTH.search(text):
+        text = text.translate(_HALF_WIDTH)
+    shape = text.encode("utf-8", "surrogatepass").translate(_SHAPE)
+    if b"!" in shape and _other_digits()[0].search(text):
+        text = text.translate(_other_digits()[1])
+        shape = text.encode("utf-8", "surrogatepass").translate(_SHAPE)
+    return text, shape
 
 
 def _near_masked_name(text: str, start: int, end: int) -> bool:

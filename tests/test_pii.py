@@ -476,9 +476,10 @@ def test_each_fast_pattern_finds_exactly_what_its_plain_form_finds(name: str):
     texts += [synthetic_id(), "a" + synthetic_id(), "13800138000", "138 0013 8000", "1.13800138000",
               "6" + "0" * 15 + "1", "6222 0000 0000 0000 123", "吉田镇鹿鸣路12号", "X镇鹿鸣路12号"]
     texts += [text + text[::-1] for text in texts[:500]]
+    group = "found" if "found" in fast.groupindex else 0  # a pattern may match from just before it
     matches = 0
     for text in texts:
-        found = [(m.start(), m.end()) for m in fast.finditer(text)]
+        found = [m.span(group) for m in fast.finditer(text)]
         assert found == [(m.start(), m.end()) for m in plain.finditer(text)], text
         matches += len(found)
     assert matches >= 10  # the texts exercise the pattern, not only its absence
@@ -487,6 +488,43 @@ def test_each_fast_pattern_finds_exactly_what_its_plain_form_finds(name: str):
 def test_full_width_digits_are_read_as_digits_even_next_to_half_width_ones():
     text = "当事人身份证号" + synthetic_id().translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     assert [f.kind for f in pii.find(text)] == ["id-number"]
+
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+MONGOLIAN = str.maketrans("0123456789", "᠐᠑᠒᠓᠔᠕᠖᠗᠘᠙")
+
+
+@pytest.mark.parametrize("digits", [ARABIC_INDIC, MONGOLIAN], ids=["arabic-indic", "mongolian"])
+def test_digits_of_other_scripts_are_read_as_digits_too(digits):
+    assert kinds("当事人身份证号" + synthetic_id().translate(digits)) == ["id-number"]
+    assert kinds("银行卡号" + OTHER_CARD.translate(digits)) == ["bank-card"]
+    assert pii.first_unborn("号码" + synthetic_id(born="20990101").translate(digits),
+                            today=TODAY) == datetime.date(2099, 1, 1)
+
+
+def test_every_digit_of_another_script_is_marked_in_a_texts_shape():
+    # The quick look for long numbers (pii._SHAPE) skips a text whose shape has neither a run
+    # of digits nor a mark that it may hold digits of another script.
+    for char in map(chr, range(0x80, 0x110000)):
+        if char.isdecimal() and not "０" <= char <= "９":
+            assert pii._SHAPE[char.encode()[0]] == ord("!"), hex(ord(char))
+
+
+def test_the_quick_look_for_long_numbers_never_hides_a_finding(monkeypatch):
+    rng = random.Random(19)
+    scripts = [str.maketrans("", ""), str.maketrans("0123456789", "０１２３４５６７８９"), ARABIC_INDIC]
+    pieces = [ID, synthetic_id(born="20010203"), CARD, OTHER_CARD, "6222 0000 0000 0000 123", "6217-0000-0000-0012",
+              "13800138000", "2026-11-27", "银行卡号", "身份证", "，", "当事人", " ", "-", "9", "x", "X"]
+    texts = ["".join(rng.choice(pieces).translate(rng.choice(scripts)) for _ in range(rng.randint(1, 12)))
+             for _ in range(3000)]
+    quick = [pii.find(text, today=TODAY) for text in texts]
+    unborn = [pii.first_unborn(text, today=TODAY) for text in texts]
+    real = pii._as_ascii_digits
+    monkeypatch.setattr(pii, "_as_ascii_digits",
+                        lambda text: (real(text)[0], pii._SIXTEEN_DIGITS + b"x" + pii._FOUR_GROUPS))
+    assert [pii.find(text, today=TODAY) for text in texts] == quick
+    assert [pii.first_unborn(text, today=TODAY) for text in texts] == unborn
+    assert sum(1 for found in quick for f in found if f.kind in ("id-number", "bank-card")) >= 500
 
 
 # --- pages: the quick test before mapping findings back to the source ----------------------------
