@@ -16,6 +16,8 @@ from generator.layout import Placement
 from generator.pages.decisions import content_hash, outcome_lines, slug
 from generator.render import pages
 
+from .conftest import REPO
+
 DECISION = "data/agencies/lsscjgj/decisions/2024/2024-012.yaml"
 PAGE = "decisions/lsscjgj/2024-012/index.html"
 URL = "https://zfgs.example.gov.cn/decisions/lsscjgj/2024-012/"
@@ -98,6 +100,65 @@ def test_the_lists_link_each_decision_to_its_page(cli, project: Path):
                           ("agencies/lsscjgj/index.html", "../../decisions/lsscjgj/2024-012/"),
                           ("index.html", "decisions/lsscjgj/2024-012/")]:
         assert f'href="{href}"' in (out / listing).read_text(encoding="utf-8"), listing
+
+
+def list_rows(body: str) -> list[tuple[str, str]]:
+    """(date, 文书号) of each row of a list page, top to bottom."""
+    return re.findall(r'data-date="([^"]*)"[^>]*></span>[^<]*</td><td><a href="[^"]*">([^<]*)</a>', body)
+
+
+def test_a_long_list_is_in_pages_holding_each_decision_once_newest_first(monkeypatch):
+    from generator.pages import decisions
+
+    monkeypatch.setattr(decisions, "PAGE_ROWS", 7)  # the bundled sample's ~50 decisions make several pages
+    generated = pages(validate(REPO).corpus, day("2026-11-27"))
+    count = sum(1 for uri in generated if re.fullmatch(r"decisions/(index|\d+)\.md", uri))
+    bodies = [generated[decisions.list_uri(number)].body for number in range(1, count + 1)]
+    rows = [list_rows(body) for body in bodies]
+    every = [row for page in rows for row in page]
+    shown = {page.title for uri, page in generated.items() if re.fullmatch(r"decisions/[a-z][a-z0-9-]*/[^/]+\.md", uri)}
+    assert count == -(-len(shown) // 7) >= 3
+    assert [len(page) for page in rows[:-1]] == [7] * (count - 1) and 0 < len(rows[-1]) <= 7
+    assert sorted(doc_no for _, doc_no in every) == sorted(shown)  # each once
+    assert [date for date, _ in every] == sorted((date for date, _ in every), reverse=True)
+    second = bodies[1]
+    assert '<span aria-current="page">2</span>' in second
+    for label, target in [("首页", "../"), ("上一页", "../"), ("3", "../3/"), ("下一页", "../3/"), ("末页", f"../{count}/")]:
+        assert re.search(f'<a href="{re.escape(target)}"[^>]*>{label}</a>', second), label
+    assert "上一页" not in bodies[0] and "下一页" not in bodies[-1]
+    assert f"共 {len(shown)} 件" in second and "本页是第 2 页" in second
+
+
+def test_the_list_file_holds_every_row_with_links_to_the_decision_pages(monkeypatch):
+    import posixpath
+
+    from generator.pages import decisions
+
+    monkeypatch.setattr(decisions, "PAGE_ROWS", 7)
+    generated = pages(validate(REPO).corpus, day("2026-11-27"))
+    data = json.loads(generated[decisions.LIST_DATA])
+    assert data["attributes"] == ["body", "type", "year", "town", "date", "amount"]
+    lines = generated[decisions.LIST_DATA].splitlines()
+    assert len(lines) == len(data["rows"]) + 2  # one line a row
+    every = [row for number in range(1, 1 + -(-len(data["rows"]) // 7))
+             for row in list_rows(generated[decisions.list_uri(number)].body)]
+    assert [(values[4], cells[1][0]) for values, cells in data["rows"]] == every
+    for values, cells in data["rows"]:
+        target = posixpath.normpath(posixpath.join("decisions", cells[1][1]))
+        assert f"{target}.md" in generated, target
+        assert values[2] == values[4][:4] == cells[0][:4]
+    withdrawn = [cells for _, cells in data["rows"] if isinstance(cells[6], str) and cells[6].startswith("已撤回：")]
+    assert withdrawn and all(cells[4] == cells[5] == "—" for cells in withdrawn)
+
+
+def test_a_list_of_one_page_has_no_links_to_pages_and_no_list_file():
+    from generator.pages import decisions
+
+    generated = pages(validate(REPO).corpus, day("2026-11-27"))
+    assert 10 < len(list_rows(generated[decisions.LIST].body)) <= decisions.PAGE_ROWS
+    assert decisions.LIST_DATA not in generated and "decisions/2.md" not in generated
+    assert "data-pager" not in generated[decisions.LIST].body
+    assert "data-filter-rows" not in generated[decisions.LIST].body
 
 
 def test_a_decision_past_its_display_period_has_no_page(cli, project: Path):

@@ -48,7 +48,8 @@ const form = element({ "data-filter-unit": "项" }, {
   querySelector: (selector) => (selector.startsWith("input") ? search : selector.includes("sort") ? sort : count),
 });
 const state = { url: null };
-global.document = { querySelectorAll: (selector) => (selector === "[data-row]" ? markers : [form]) };
+global.document = { querySelectorAll: (selector) => (selector === "[data-row]" ? markers : [form]),
+                    querySelector: () => null };  // a list of one page: no links to other pages
 global.window = { location: { search: spec.search, pathname: "/items/" },
                   history: { replaceState(a, b, url) { state.url = url; } } };
 new Function(script)();

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
@@ -75,14 +75,89 @@ def test_a_synthetic_decision_is_found_by_its_doc_number_and_its_qr_code_decodes
     assert decode_qr(page) == base + urlsplit(page.url).path.lstrip("/")
 
 
-def test_the_synthetic_decision_list_narrows_by_body_and_year(page, synthetic_server: str):
+def settled(page) -> str:
+    """The list's count once the script has loaded whatever it needed."""
+    page.wait_for_function("!document.querySelector('[data-filter-count]').textContent.includes('载入')")
+    return page.locator("[data-filter-count]").inner_text()
+
+
+def static_rows(browser, server: str) -> list[list[tuple[str, ...]]]:
+    """Every page of the list as a reader without JavaScript sees it, by following 下一页."""
+    context = browser.new_context(java_script_enabled=False, service_workers="block")
+    try:
+        page, pages = context.new_page(), []
+        page.goto(server + "decisions/")
+        while True:
+            pages.append(shown(page, "body", "type", "year", "date", "amount"))
+            following = page.locator("[data-pager] a[rel=next]")
+            if not following.count():
+                return pages
+            following.click()
+    finally:
+        context.close()
+
+
+def test_the_synthetic_decision_list_is_in_pages_that_hold_every_decision_once(browser, synthetic_server: str):
+    from generator.pages.decisions import PAGE_ROWS
+
+    pages = static_rows(browser, synthetic_server)
+    assert len(pages) >= 2 and all(len(rows) == PAGE_ROWS for rows in pages[:-1]) and 0 < len(pages[-1]) <= PAGE_ROWS
+    every = [row for rows in pages for row in rows]
+    dates = [row[3] for row in every]
+    assert dates == sorted(dates, reverse=True)  # newest first, across pages
+
+
+def test_the_synthetic_decision_list_filters_and_sorts_across_all_its_pages(page, browser, synthetic_server: str):
+    every = [row for rows in static_rows(browser, synthetic_server) for row in rows]
     page.goto(synthetic_server + "decisions/")
-    every = shown(page, "body", "type", "year")
+    assert settled(page) == f"显示第 1–{len(shown(page, 'body'))} 件，共 {len(every)} 件"
     bodies = sorted({row[0] for row in every})
     assert len(bodies) > 2
     page.select_option("select[data-filter-key=body]", bodies[1])
-    narrowed = shown(page, "body", "type", "year")
-    assert narrowed and len(narrowed) < len(every) and {row[0] for row in narrowed} == {bodies[1]}
-    year = narrowed[0][2]
+    wanted = [row for row in every if row[0] == bodies[1]]
+    assert settled(page) == f"显示 {len(wanted)} 件，共 {len(every)} 件"
+    narrowed = shown(page, "body", "type", "year", "date", "amount")
+    assert narrowed == wanted[:len(narrowed)] and len(narrowed) == min(len(wanted), 100)
+    year = narrowed[-1][2]
     page.select_option("select[data-filter-key=year]", year)
-    assert shown(page, "body", "type", "year") == [row for row in narrowed if row[2] == year]
+    settled(page)
+    assert shown(page, "body", "type", "year", "date", "amount") == [row for row in wanted if row[2] == year][:100]
+    # sorted by amount: the largest of all pages comes first, and paging goes on through all
+    page.select_option("select[data-filter-key=body]", "")
+    page.select_option("select[data-filter-key=year]", "")
+    page.select_option("select[data-filter-sort]", "amount-desc")
+    settled(page)
+    amounts = sorted((float(row[4]) for row in every if row[4]), reverse=True)
+    first_page = [float(a) for (a,) in shown(page, "amount") if a]
+    assert first_page == amounts[:len(first_page)] and len(shown(page, "amount")) == 100
+    results = page.locator("nav[aria-label=筛选结果的页]")
+    results.get_by_role("button", name="下一页").click()
+    assert parse_qs(urlsplit(page.url).query) == {"sort": ["amount-desc"], "page": ["2"]}
+    second = shown(page, "amount")
+    assert len(second) == len(every) - 100 if len(every) < 200 else len(second) == 100
+    assert results.get_by_text("第 2 / ").is_visible()
+    page.reload()  # the address keeps the page of results
+    settled(page)
+    assert shown(page, "amount") == second
+    page.select_option("select[data-filter-sort]", "amount-asc")  # a new choice starts at its first page
+    settled(page)
+    assert parse_qs(urlsplit(page.url).query) == {"sort": ["amount-asc"]} and results.get_by_text("第 1 / ").is_visible()
+    page.select_option("select[data-filter-sort]", "")  # nothing chosen: the page's own rows again
+    assert settled(page) == f"显示第 1–100 件，共 {len(every)} 件"
+    assert page.locator("[data-pager]").is_visible() and not results.is_visible()
+    assert urlsplit(page.url).query == ""
+
+
+def test_the_pages_of_the_list_and_of_its_results_are_accessible(page, synthetic_server: str):
+    from .conftest import AXE, unavailable
+    from .test_accessibility import axe_violations
+
+    if not AXE.is_file():
+        unavailable(f"{AXE} not found: run `npm ci --prefix tests/browser` (make test does)")
+    page.goto(synthetic_server + "decisions/2/")
+    assert page.locator("[data-pager] [aria-current=page]").inner_text() == "2"
+    assert axe_violations(page) == []
+    page.select_option("select[data-filter-sort]", "amount-desc")
+    settled(page)
+    assert page.locator("nav[aria-label=筛选结果的页] button").count() == 2
+    assert axe_violations(page) == []
