@@ -108,22 +108,24 @@ def list_rows(body: str) -> list[tuple[str, str]]:
 
 
 def test_a_long_list_is_in_pages_holding_each_decision_once_newest_first(monkeypatch):
-    from generator.pages import decisions
+    from generator.pages import paging
 
-    monkeypatch.setattr(decisions, "PAGE_ROWS", 7)  # the bundled sample's ~50 decisions make several pages
+    monkeypatch.setattr(paging, "PAGE_ROWS", 7)  # the bundled sample's ~50 decisions make several pages
     generated = pages(validate(REPO).corpus, day("2026-11-27"))
-    count = sum(1 for uri in generated if re.fullmatch(r"decisions/(index|\d+)\.md", uri))
-    bodies = [generated[decisions.list_uri(number)].body for number in range(1, count + 1)]
+    count = sum(1 for uri in generated if re.fullmatch(r"decisions/(index|p/\d+)\.md", uri))
+    bodies = [generated["decisions/index.md" if number == 1 else f"decisions/p/{number}.md"].body
+              for number in range(1, count + 1)]
     rows = [list_rows(body) for body in bodies]
     every = [row for page in rows for row in page]
-    shown = {page.title for uri, page in generated.items() if re.fullmatch(r"decisions/[a-z][a-z0-9-]*/[^/]+\.md", uri)}
+    shown = {page.title for uri, page in generated.items() if re.fullmatch(r"decisions/[a-z][a-z0-9-]+/[^/]+\.md", uri)}  # a body id: 2+ characters
     assert count == -(-len(shown) // 7) >= 3
     assert [len(page) for page in rows[:-1]] == [7] * (count - 1) and 0 < len(rows[-1]) <= 7
     assert sorted(doc_no for _, doc_no in every) == sorted(shown)  # each once
     assert [date for date, _ in every] == sorted((date for date, _ in every), reverse=True)
     second = bodies[1]
     assert '<span aria-current="page">2</span>' in second
-    for label, target in [("首页", "../"), ("上一页", "../"), ("3", "../3/"), ("下一页", "../3/"), ("末页", f"../{count}/")]:
+    for label, target in [("首页", "../../"), ("上一页", "../../"), ("3", "../3/"), ("下一页", "../3/"),
+                          ("末页", f"../{count}/")]:
         assert re.search(f'<a href="{re.escape(target)}"[^>]*>{label}</a>', second), label
     assert "上一页" not in bodies[0] and "下一页" not in bodies[-1]
     assert f"共 {len(shown)} 件" in second and "本页是第 2 页" in second
@@ -132,16 +134,16 @@ def test_a_long_list_is_in_pages_holding_each_decision_once_newest_first(monkeyp
 def test_the_list_file_holds_every_row_with_links_to_the_decision_pages(monkeypatch):
     import posixpath
 
-    from generator.pages import decisions
+    from generator.pages import paging
 
-    monkeypatch.setattr(decisions, "PAGE_ROWS", 7)
+    monkeypatch.setattr(paging, "PAGE_ROWS", 7)
     generated = pages(validate(REPO).corpus, day("2026-11-27"))
-    data = json.loads(generated[decisions.LIST_DATA])
+    data = json.loads(generated["decisions/list.json"])
     assert data["attributes"] == ["body", "type", "year", "town", "date", "amount"]
-    lines = generated[decisions.LIST_DATA].splitlines()
+    lines = generated["decisions/list.json"].splitlines()
     assert len(lines) == len(data["rows"]) + 2  # one line a row
     every = [row for number in range(1, 1 + -(-len(data["rows"]) // 7))
-             for row in list_rows(generated[decisions.list_uri(number)].body)]
+             for row in list_rows(generated["decisions/index.md" if number == 1 else f"decisions/p/{number}.md"].body)]
     assert [(values[4], cells[1][0]) for values, cells in data["rows"]] == every
     for values, cells in data["rows"]:
         target = posixpath.normpath(posixpath.join("decisions", cells[1][1]))
@@ -152,13 +154,13 @@ def test_the_list_file_holds_every_row_with_links_to_the_decision_pages(monkeypa
 
 
 def test_a_list_of_one_page_has_no_links_to_pages_and_no_list_file():
-    from generator.pages import decisions
+    from generator.pages.paging import PAGE_ROWS
 
     generated = pages(validate(REPO).corpus, day("2026-11-27"))
-    assert 10 < len(list_rows(generated[decisions.LIST].body)) <= decisions.PAGE_ROWS
-    assert decisions.LIST_DATA not in generated and "decisions/2.md" not in generated
-    assert "data-pager" not in generated[decisions.LIST].body
-    assert "data-filter-rows" not in generated[decisions.LIST].body
+    first = generated["decisions/index.md"].body
+    assert 10 < len(list_rows(first)) <= PAGE_ROWS
+    assert "decisions/list.json" not in generated and "decisions/p/2.md" not in generated
+    assert "data-pager" not in first and "data-filter-rows" not in first
 
 
 def test_a_decision_past_its_display_period_has_no_page(cli, project: Path):

@@ -71,6 +71,38 @@ def test_the_item_list_has_a_filter_per_field_and_every_row_carries_its_values(s
     assert script == "../assets/table-filter.js" and (site / "assets/table-filter.js").is_file()
 
 
+def test_a_long_item_list_is_in_pages_holding_each_item_once_with_a_file_of_every_row(monkeypatch):
+    import datetime
+    import json
+    import posixpath
+
+    from generator.checker import validate
+    from generator.pages import paging
+    from generator.render import pages
+
+    from .conftest import REPO
+
+    monkeypatch.setattr(paging, "PAGE_ROWS", 20)
+    corpus = validate(REPO).corpus
+    generated = pages(corpus, datetime.date(2026, 11, 27))
+    count = sum(1 for uri in generated if re.fullmatch(r"items/(index|p/\d+)\.md", uri))
+    rows = [re.findall(r'<span data-row data-body="([^"]*)"[^>]*></span>([^<]*)</td>',
+                       generated["items/index.md" if number == 1 else f"items/p/{number}.md"].body)
+            for number in range(1, count + 1)]
+    every = [row for page in rows for row in page]
+    assert count == -(-len(corpus.items) // 20) >= 3
+    assert [len(page) for page in rows[:-1]] == [20] * (count - 1) and 0 < len(rows[-1]) <= 20
+    assert sorted(code for _, code in every) == sorted(corpus.items)  # each once
+    bodies = [body for body, _ in every]
+    assert bodies == sorted(bodies, key=bodies.index)  # body after body, as on one page
+    data = json.loads(generated["items/list.json"])
+    assert data["attributes"] == ["body", "type", "level", "status"]
+    assert [(values[0], cells[0]) for values, cells in data["rows"]] == every
+    for _, cells in data["rows"]:
+        target = posixpath.normpath(posixpath.join("items", cells[1][1]))
+        assert f"{target}.md" in generated and cells[1][0] == corpus.items[cells[0]][0].value["name"]
+
+
 def test_an_item_page_links_its_body_towns_basis_benchmarks_and_decisions(site: Path):
     page = read(site, ITEM)
     assert '<a href="../../agencies/lsscjgj/">连山壮族瑶族自治县市场监督管理局</a>' in page

@@ -29,90 +29,62 @@ from ..penalties import fine_ranges, kinds, tier_named
 from ..render import escape
 from . import Context, Deferred, HtmlPage
 from .links import address, agency_uri, href
+from .paging import Paging, rows_file
 
 LIST = "decisions/index.md"
-#: Rows on one page of the list. A county shows ~30,000 decisions: as one page they took a desktop
-#: browser ~30 s to load. The pages show the newest first, this many at a time (`list_uri`); the
-#: list's script filters and sorts all of them (`LIST_DATA`) and shows as many at a time.
-PAGE_ROWS = 100
-#: Every row of a list with more than one page, for its script (templates/table-filter.js).
-LIST_DATA = "decisions/list.json"
 #: Characters of the SHA-256 shown as the content hash (64 bits: no two records share it by chance).
 HASH_CHARS = 16
 
 
 #: The list's facets: (data attribute, label). Rows carry them on a marker read by table-filter.js.
 FACETS = (("body", "执法主体"), ("type", "职权类型"), ("year", "年份"), ("town", "所在镇"))
+#: What a row is filtered and sorted by: the facets, then the date and the amount.
+ATTRIBUTES = (*(key for key, _ in FACETS), "date", "amount")
 
 
 def pages(ctx: Context) -> dict[str, Any]:
     rows = [_row(ctx, d) for d in ctx.shown]
     facets = _facets(ctx, rows)
-    count = max(1, -(-len(rows) // PAGE_ROWS))
-    out: dict[str, Any] = {LIST: list_page(ctx, rows, facets, 1, count)}
-    for number in range(2, count + 1):  # written like record pages: only the first is in the nav
-        out[list_uri(number)] = Deferred(list_page, (ctx, rows, facets, number, count))
-    if count > 1:
-        out[LIST_DATA] = list_data(ctx, rows)
+    paging = Paging(LIST, len(rows))
+    out: dict[str, Any] = {LIST: list_page(ctx, rows, facets, paging, 1)}
+    for number in range(2, paging.count + 1):  # written like record pages: only the first is in the nav
+        out[paging.uri(number)] = Deferred(list_page, (ctx, rows, facets, paging, number))
+    if paging.count > 1:
+        out[paging.rows_uri] = list_file(ctx, rows, paging.rows_uri)
     for decision in ctx.shown:
         uri = page_uri(ctx, decision)
         out[uri] = Deferred(page, (ctx, decision, uri))
     return out
 
 
-def list_uri(number: int) -> str:
-    """The source URI of page `number` of the list: ``decisions/``, then ``decisions/2/``, …
-    (a body's id starts with a letter, so no decision page's folder is a number)."""
-    return LIST if number == 1 else f"decisions/{number}.md"
-
-
-def list_page(ctx: Context, rows: list[dict[str, Any]], facets: list[dict[str, Any]], number: int,
-              count: int) -> HtmlPage:
-    """Page `number` of `count` of the list: its rows, the facets, and links to the other pages."""
-    uri = list_uri(number)
-    start = (number - 1) * PAGE_ROWS
-    shown = rows[start:start + PAGE_ROWS]
-    pager = [(label, None if target == number else href(uri, list_uri(target), ctx.directory_urls), target == number)
-             for label, target in _pager(number, count)]
+def list_page(ctx: Context, rows: list[dict[str, Any]], facets: list[dict[str, Any]], paging: Paging,
+              number: int) -> HtmlPage:
+    """Page `number` of the list: its rows (newest first), the facets, and links to the other pages."""
+    uri = paging.uri(number)
+    shown = paging.of(rows, number)
     body = ctx.env.get_template("decisions.html.j2").render(
-        **ctx.base, src_uri=uri, rows=shown, total=len(rows), first=start + 1, facets=facets, names=ctx.names,
-        links=links(ctx, [row["d"] for row in shown], uri), number=number, count=count, pager=pager,
-        data=href(uri, LIST_DATA, ctx.directory_urls) if count > 1 else None, page_rows=PAGE_ROWS)
+        **ctx.base, src_uri=uri, rows=shown, facets=facets, names=ctx.names,
+        links=links(ctx, [row["d"] for row in shown], uri), paging=paging.context(number, ctx.directory_urls))
     return HtmlPage("执法决定公示" if number == 1 else f"执法决定公示（第 {number} 页）", body)
 
 
-def _pager(number: int, count: int) -> list[tuple[str, int]]:
-    """The links under a page of the list: first, previous, the pages two either side, next, last."""
-    if count <= 1:
-        return []
-    near = range(max(1, number - 2), min(count, number + 2) + 1)
-    return [*([("首页", 1), ("上一页", number - 1)] if number > 1 else []),
-            *((str(target), target) for target in near),
-            *([("下一页", number + 1), ("末页", count)] if number < count else [])]
-
-
-def list_data(ctx: Context, rows: list[dict[str, Any]]) -> str:
-    """Every row of the list, one line each, for the script that filters and sorts across pages:
-    the row's facet and sort values, then its cells as the pages show them, a link as
-    ``[text, address from this file]``. Valid JSON (`json.loads`)."""
-    attributes = ("body", "type", "year", "town", "date", "amount")
-    lines = []
+def list_file(ctx: Context, rows: list[dict[str, Any]], uri: str) -> str:
+    """Every row of the list for its script (paging.rows_file), with the cells the pages show."""
+    out = []
     for row in rows:
         d = row["d"]
-        link = str(href(LIST_DATA, page_uri(ctx, d), ctx.directory_urls))
+        link = str(href(uri, page_uri(ctx, d), ctx.directory_urls))
+        name = ctx.names.get(d.get("agency"), "")
         if d.get("status") == "已撤回":
             withdrawal = d.get("withdrawal") if isinstance(d.get("withdrawal"), dict) else {}
-            cells = [d.get("decided_on"), [d["doc_no"], link], ctx.names.get(d.get("agency"), ""), d.get("type"),
-                     "—", "—", f"已撤回：{withdrawal.get('reason', '')}"]
+            cells = [d.get("decided_on"), [d["doc_no"], link], name, d.get("type"), "—", "—",
+                     f"已撤回：{withdrawal.get('reason', '')}"]
         else:
             party = d.get("party") if isinstance(d.get("party"), dict) else {}
-            cells = [d.get("decided_on"), [d["doc_no"], link], ctx.names.get(d.get("agency"), ""), d.get("type"),
-                     party.get("name"), row["yuan"], [d.get("title"), link]]
-        values = [str(row[key]) for key in attributes]
-        lines.append(json.dumps([values, [c if isinstance(c, list) else str(c or "") for c in cells]],
-                                ensure_ascii=False, separators=(",", ":")))
-    return (f'{{"attributes":{json.dumps(list(attributes), separators=(",", ":"))},"page_rows":{PAGE_ROWS},"rows":[\n'
-            + ",\n".join(lines) + "\n]}\n")
+            cells = [d.get("decided_on"), [d["doc_no"], link], name, d.get("type"), party.get("name"), row["yuan"],
+                     [d.get("title"), link]]
+        out.append(([row[key] for key in ATTRIBUTES], cells))
+    return rows_file(ATTRIBUTES, out)
 
 
 def page(ctx: Context, decision: dict, uri: str) -> HtmlPage:

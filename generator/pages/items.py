@@ -6,7 +6,10 @@ from typing import Any
 
 from ..corpus import Ref
 from . import Context, Deferred, HtmlPage, decisions
-from .links import FILTER_SCRIPT, filter_script, item_uri
+from .links import FILTER_SCRIPT, filter_script, href, item_uri
+from .paging import Paging, rows_file
+
+LIST = "items/index.md"
 
 #: The list page's filters: (data attribute, label, the item field it reads).
 FILTERS = (("body", "实施主体", None), ("type", "职权类型", "type"), ("level", "行使层级", "level"),
@@ -19,13 +22,36 @@ def pages(ctx: Context) -> dict[str, Any]:
     shown: dict[str, list[dict]] = {}
     for decision in ctx.shown:
         shown.setdefault(decision.get("item"), []).append(decision)
-    out: dict[str, Any] = {"items/index.md": HtmlPage("执法事项清单", ctx.env.get_template("items.html.j2").render(
-        **ctx.base, src_uri="items/index.md", rows=items, filters=_filters(ctx, items), names=ctx.names)),
-        FILTER_SCRIPT: filter_script()}
+    filters = _filters(ctx, items)
+    paging = Paging(LIST, len(items))
+    out: dict[str, Any] = {LIST: list_page(ctx, items, filters, paging, 1), FILTER_SCRIPT: filter_script()}
+    for number in range(2, paging.count + 1):  # written like record pages: only the first is in the nav
+        out[paging.uri(number)] = Deferred(list_page, (ctx, items, filters, paging, number))
+    if paging.count > 1:
+        out[paging.rows_uri] = list_file(ctx, items, paging.rows_uri)
     for agency_id, item in items:
         code = item["code"]
         out[item_uri(code)] = Deferred(page, (ctx, agency_id, item, entries.get(code, []), shown.get(code, [])))
     return out
+
+
+def list_page(ctx: Context, items: list[tuple[str, dict]], filters: list[dict[str, Any]], paging: Paging,
+              number: int) -> HtmlPage:
+    """Page `number` of the list: its items (by body, then code), the filters, links to the other pages."""
+    uri = paging.uri(number)
+    body = ctx.env.get_template("items.html.j2").render(
+        **ctx.base, src_uri=uri, rows=paging.of(items, number), filters=filters, names=ctx.names,
+        paging=paging.context(number, ctx.directory_urls))
+    return HtmlPage("执法事项清单" if number == 1 else f"执法事项清单（第 {number} 页）", body)
+
+
+def list_file(ctx: Context, items: list[tuple[str, dict]], uri: str) -> str:
+    """Every row of the list for its script (paging.rows_file), with the cells the pages show."""
+    return rows_file([key for key, _, _ in FILTERS], [
+        ([agency_id, *(item.get(field) for _, _, field in FILTERS[1:])],
+         [item["code"], [item.get("name"), str(href(uri, item_uri(item["code"]), ctx.directory_urls))],
+          ctx.names.get(agency_id, agency_id), item.get("type"), item.get("level"), item.get("status")])
+        for agency_id, item in items])
 
 
 def page(ctx: Context, agency_id: str, item: dict, entries: list, shown: list[dict]) -> HtmlPage:

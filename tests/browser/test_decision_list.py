@@ -15,6 +15,13 @@ def shown(page, *attributes: str) -> list[tuple[str, ...]]:
                               ".map(m => names.map(n => m.getAttribute('data-' + n)))", list(attributes))]
 
 
+def settled(page) -> str:
+    """The list's count once the script has loaded what it needed (the rows of all pages of a long list)."""
+    page.wait_for_function("(c => c.length > 0 && !c.includes('载入'))"
+                           "(document.querySelector('[data-filter-count]').textContent)")
+    return page.locator("[data-filter-count]").inner_text()
+
+
 def test_the_list_has_the_four_facets_and_a_sort(page, server: str):
     page.goto(server + LIST)
     form = page.locator("form[data-filter]")

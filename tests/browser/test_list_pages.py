@@ -5,8 +5,13 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import yaml
 
+from generator.pages.paging import PAGE_ROWS
+
+from ..conftest import REPO
 from .conftest import AXE, unavailable
+from .test_decision_list import settled
 from .test_accessibility import axe_violations
 
 ITEM = "items/441825-SCJG-CF-0001/"
@@ -19,36 +24,49 @@ def visible_bodies(page) -> set[str]:
                               ".map(m => m.getAttribute('data-body'))"))
 
 
-def test_the_item_list_filters_by_body_and_type_and_keeps_them_in_the_address(page, server: str):
+def item_counts() -> dict[str, int]:
+    """Items by body in the bundled sample (158: the list is two pages of 100)."""
+    return {path.parent.name: len(yaml.safe_load(path.read_text(encoding="utf-8"))["items"])
+            for path in (REPO / "data" / "agencies").glob("*/items.yaml")}
+
+
+def test_the_item_list_filters_all_its_pages_by_body_and_type_and_keeps_them_in_the_address(page, server: str):
+    total = sum(item_counts().values())
     page.goto(server + "items/")
     form = page.locator("form[data-filter]")
     assert form.is_visible()
-    total = page.locator("article [data-row]").count()
-    assert total > 100 and page.locator("[data-filter-count]").inner_text() == f"显示 {total} 项，共 {total} 项"
+    assert settled(page) == f"显示第 1–{PAGE_ROWS} 项，共 {total} 项" and total > PAGE_ROWS
     page.select_option("select[data-filter-key=body]", "lsscjgj")
+    assert settled(page) == f"显示 {item_counts()['lsscjgj']} 项，共 {total} 项"
     assert visible_bodies(page) == {"lsscjgj"}
     page.select_option("select[data-filter-key=type]", "行政许可")
+    settled(page)
     shown = page.locator("article tr:visible [data-row]")
-    assert 0 < shown.count() < total
+    assert 0 < shown.count() < item_counts()["lsscjgj"]
     assert {m.get_attribute("data-type") for m in shown.all()} == {"行政许可"}
     assert parse_qs(urlsplit(page.url).query) == {"body": ["lsscjgj"], "type": ["行政许可"]}
+    count = shown.count()
     page.reload()
-    assert page.locator("article tr:visible [data-row]").count() == shown.count()  # the address restores it
+    settled(page)
+    assert page.locator("article tr:visible [data-row]").count() == count  # the address restores it
 
 
-def test_without_javascript_the_whole_list_shows_and_the_form_does_not(browser, server: str):
+def test_without_javascript_the_list_shows_in_pages_and_the_form_does_not(browser, server: str):
     context = browser.new_context(java_script_enabled=False, service_workers="block")
     try:
         page = context.new_page()
         page.goto(server + "items/")
         assert not page.locator("form[data-filter]").is_visible()
-        rows = page.locator("article [data-row]")
-        assert rows.count() > 100 and page.locator("article tr:visible [data-row]").count() == rows.count()
+        seen = page.locator("article tr:visible [data-row]").count()
+        assert seen == page.locator("article [data-row]").count() == PAGE_ROWS
+        page.locator("[data-pager] a[rel=next]").click()
+        seen += page.locator("article tr:visible [data-row]").count()
+        assert seen == sum(item_counts().values()) and not page.locator("[data-pager] a[rel=next]").count()
     finally:
         context.close()
 
 
-@pytest.mark.parametrize("path", ["items/", ITEM, "benchmarks/", BENCHMARK, "laws/", "laws/xingzheng-chufa-fa/"])
+@pytest.mark.parametrize("path", ["items/", "items/p/2/", ITEM, "benchmarks/", BENCHMARK, "laws/", "laws/xingzheng-chufa-fa/"])
 def test_no_serious_or_critical_accessibility_violation(page, server: str, path: str):
     if not AXE.is_file():
         unavailable(f"{AXE} not found: run `npm ci --prefix tests/browser` (make test does)")

@@ -15,7 +15,7 @@ import yaml
 
 from ..conftest import REPO
 from .conftest import TODAY, serving
-from .test_decision_list import shown
+from .test_decision_list import settled, shown
 from .test_search import ask, links
 from .test_site import decode_qr
 
@@ -75,12 +75,6 @@ def test_a_synthetic_decision_is_found_by_its_doc_number_and_its_qr_code_decodes
     assert decode_qr(page) == base + urlsplit(page.url).path.lstrip("/")
 
 
-def settled(page) -> str:
-    """The list's count once the script has loaded whatever it needed."""
-    page.wait_for_function("!document.querySelector('[data-filter-count]').textContent.includes('载入')")
-    return page.locator("[data-filter-count]").inner_text()
-
-
 def static_rows(browser, server: str) -> list[list[tuple[str, ...]]]:
     """Every page of the list as a reader without JavaScript sees it, by following 下一页."""
     context = browser.new_context(java_script_enabled=False, service_workers="block")
@@ -98,7 +92,7 @@ def static_rows(browser, server: str) -> list[list[tuple[str, ...]]]:
 
 
 def test_the_synthetic_decision_list_is_in_pages_that_hold_every_decision_once(browser, synthetic_server: str):
-    from generator.pages.decisions import PAGE_ROWS
+    from generator.pages.paging import PAGE_ROWS
 
     pages = static_rows(browser, synthetic_server)
     assert len(pages) >= 2 and all(len(rows) == PAGE_ROWS for rows in pages[:-1]) and 0 < len(pages[-1]) <= PAGE_ROWS
@@ -154,10 +148,31 @@ def test_the_pages_of_the_list_and_of_its_results_are_accessible(page, synthetic
 
     if not AXE.is_file():
         unavailable(f"{AXE} not found: run `npm ci --prefix tests/browser` (make test does)")
-    page.goto(synthetic_server + "decisions/2/")
+    page.goto(synthetic_server + "decisions/p/2/")
     assert page.locator("[data-pager] [aria-current=page]").inner_text() == "2"
     assert axe_violations(page) == []
     page.select_option("select[data-filter-sort]", "amount-desc")
     settled(page)
     assert page.locator("nav[aria-label=筛选结果的页] button").count() == 2
     assert axe_violations(page) == []
+
+
+def test_the_synthetic_item_list_filters_across_its_pages(page, browser, synthetic: tuple[Path, Path],
+                                                          synthetic_server: str):
+    corpus = synthetic[0]
+    by_body = {path.parent.name: len(yaml.safe_load(path.read_text(encoding="utf-8"))["items"])
+               for path in (corpus / "data" / "agencies").glob("*/items.yaml")}
+    page.goto(synthetic_server + "items/")
+    total = sum(by_body.values())
+    assert settled(page) == f"显示第 1–100 项，共 {total} 项" and page.locator("[data-pager]").is_visible()
+    body = max(by_body, key=by_body.get)
+    page.select_option("select[data-filter-key=body]", body)
+    assert settled(page) == f"显示 {by_body[body]} 项，共 {total} 项"
+    rows = shown(page, "body")
+    assert set(rows) == {(body,)} and len(rows) == min(100, by_body[body])
+    link = page.locator("article tbody a").first  # a link from the list's file leads to the item's page
+    target, name = link.get_attribute("href"), link.inner_text()
+    assert target.startswith(synthetic_server + "items/")
+    link.click()
+    page.wait_for_url(target)
+    assert page.locator("article h1").inner_text() == name

@@ -1,0 +1,83 @@
+"""Long lists as pages of rows, filtered and sorted across all of them by the list's script.
+
+A county's lists are long: ~30,000 decisions on display, ~10,000 enforcement items. As one page,
+the decisions took a desktop browser ~30 s to load, a phone longer. So a list is written as pages
+of `PAGE_ROWS` rows in its own order: page 1 at the list's own address, page k at
+``<folder>/p/<k>/``, linked by a pager (`Paging.context`). When it has more than one page, a file
+holds every row (`rows_file`), from which the list's script (templates/table-filter.js) filters
+and sorts across all pages, showing the results `PAGE_ROWS` at a time.
+
+The pages' folder is ``p``: a body's id has at least 2 characters and an item's code at least 4,
+so no record page is ever written there.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .links import href
+
+#: Rows on one page, the script's pages of results too.
+PAGE_ROWS = 100
+
+
+@dataclass(frozen=True)
+class Paging:
+    """A list of `total` rows whose first page is at `first_uri` (e.g. ``decisions/index.md``)."""
+
+    first_uri: str
+    total: int
+
+    @property
+    def count(self) -> int:
+        """How many pages: at least one, even for an empty list."""
+        return max(1, -(-self.total // PAGE_ROWS))
+
+    @property
+    def rows_uri(self) -> str:
+        """The file holding every row, beside the first page (``decisions/list.json``)."""
+        return posixpath.join(posixpath.dirname(self.first_uri), "list.json")
+
+    def uri(self, number: int) -> str:
+        """The source URI of page `number` (from 1)."""
+        if number == 1:
+            return self.first_uri
+        return posixpath.join(posixpath.dirname(self.first_uri), "p", f"{number}.md")
+
+    def of(self, rows: Sequence[Any], number: int) -> Sequence[Any]:
+        """The rows page `number` shows."""
+        return rows[(number - 1) * PAGE_ROWS:number * PAGE_ROWS]
+
+    def context(self, number: int, directory_urls: bool) -> dict[str, Any]:
+        """What a page's template needs for its sentence, its form and its pager (paging.html.j2)."""
+        uri = self.uri(number)
+        links = [(label, None if target == number else href(uri, self.uri(target), directory_urls), target == number)
+                 for label, target in self._pager(number)]
+        return {"number": number, "count": self.count, "total": self.total, "page_rows": PAGE_ROWS,
+                "first": (number - 1) * PAGE_ROWS + 1, "pager": links,
+                "rows_file": href(uri, self.rows_uri, directory_urls) if self.count > 1 else None}
+
+    def _pager(self, number: int) -> list[tuple[str, int]]:
+        """首页 and 上一页, the pages two either side of this one, 下一页 and 末页."""
+        if self.count <= 1:
+            return []
+        near = range(max(1, number - 2), min(self.count, number + 2) + 1)
+        return [*([("首页", 1), ("上一页", number - 1)] if number > 1 else []),
+                *((str(target), target) for target in near),
+                *([("下一页", number + 1), ("末页", self.count)] if number < self.count else [])]
+
+
+def rows_file(attributes: Sequence[str], rows: Sequence[tuple[Sequence[Any], Sequence[Any]]]) -> str:
+    """Every row of a list for its script, one line a row (valid JSON): the row's values of
+    `attributes` (what it is filtered and sorted by), then its cells as the pages show them, a
+    link being ``[text, address from the file]``."""
+    lines = [json.dumps([["" if value is None else str(value) for value in values],
+                         [cell if isinstance(cell, list) else "" if cell is None else str(cell) for cell in cells]],
+                        ensure_ascii=False, separators=(",", ":"))
+             for values, cells in rows]
+    return (f'{{"attributes":{json.dumps(list(attributes), separators=(",", ":"))},"page_rows":{PAGE_ROWS},'
+            '"rows":[\n' + ",\n".join(lines) + "\n]}\n")
