@@ -14,6 +14,7 @@ the withdrawal notice: when, why and by which document, not the facts, outcome o
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -29,7 +30,7 @@ from ..penalties import fine_ranges, kinds, tier_named
 from ..render import escape
 from . import Context, Deferred, HtmlPage
 from .links import address, agency_uri, href
-from .paging import Paging, rows_file
+from .paging import Paging, list_pages, rows_file
 
 LIST = "decisions/index.md"
 #: Characters of the SHA-256 shown as the content hash (64 bits: no two records share it by chance).
@@ -44,13 +45,8 @@ ATTRIBUTES = (*(key for key, _ in FACETS), "date", "amount")
 
 def pages(ctx: Context) -> dict[str, Any]:
     rows = [_row(ctx, d) for d in ctx.shown]
-    facets = _facets(ctx, rows)
-    paging = Paging(LIST, len(rows))
-    out: dict[str, Any] = {LIST: list_page(ctx, rows, facets, paging, 1)}
-    for number in range(2, paging.count + 1):  # written like record pages: only the first is in the nav
-        out[paging.uri(number)] = Deferred(list_page, (ctx, rows, facets, paging, number))
-    if paging.count > 1:
-        out[paging.rows_uri] = list_file(ctx, rows, paging.rows_uri)
+    out = list_pages(LIST, len(rows), functools.partial(list_page, ctx, rows, _facets(ctx, rows)),
+                     functools.partial(list_file, ctx, rows))
     for decision in ctx.shown:
         uri = page_uri(ctx, decision)
         out[uri] = Deferred(page, (ctx, decision, uri))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from ..corpus import Ref
 from . import Context, Deferred, HtmlPage, decisions
 from .links import FILTER_SCRIPT, filter_script, href, item_uri
-from .paging import Paging, rows_file
+from .paging import Paging, list_pages, rows_file
 
 LIST = "items/index.md"
 
@@ -22,13 +23,9 @@ def pages(ctx: Context) -> dict[str, Any]:
     shown: dict[str, list[dict]] = {}
     for decision in ctx.shown:
         shown.setdefault(decision.get("item"), []).append(decision)
-    filters = _filters(ctx, items)
-    paging = Paging(LIST, len(items))
-    out: dict[str, Any] = {LIST: list_page(ctx, items, filters, paging, 1), FILTER_SCRIPT: filter_script()}
-    for number in range(2, paging.count + 1):  # written like record pages: only the first is in the nav
-        out[paging.uri(number)] = Deferred(list_page, (ctx, items, filters, paging, number))
-    if paging.count > 1:
-        out[paging.rows_uri] = list_file(ctx, items, paging.rows_uri)
+    out = list_pages(LIST, len(items), functools.partial(list_page, ctx, items, _filters(ctx, items)),
+                     functools.partial(list_file, ctx, items))
+    out[FILTER_SCRIPT] = filter_script()
     for agency_id, item in items:
         code = item["code"]
         out[item_uri(code)] = Deferred(page, (ctx, agency_id, item, entries.get(code, []), shown.get(code, [])))

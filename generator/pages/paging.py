@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import json
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from . import Deferred, HtmlPage
 from .links import href
 
 #: Rows on one page, the script's pages of results too.
@@ -69,6 +70,20 @@ class Paging:
         return [*([("首页", 1), ("上一页", number - 1)] if number > 1 else []),
                 *((str(target), target) for target in near),
                 *([("下一页", number + 1), ("末页", self.count)] if number < self.count else [])]
+
+
+def list_pages(first_uri: str, total: int, page: Callable[[Paging, int], HtmlPage],
+               rows_of: Callable[[str], str]) -> dict[str, Any]:
+    """The pages of a list of `total` rows: the first made now (it is in the nav, so mkdocs renders
+    it), the others `Deferred` and written like record pages, and, when there is more than one, the
+    file of every row (`rows_of(its URI)`)."""
+    paging = Paging(first_uri, total)
+    out: dict[str, Any] = {first_uri: page(paging, 1)}
+    for number in range(2, paging.count + 1):
+        out[paging.uri(number)] = Deferred(page, (paging, number))
+    if paging.count > 1:
+        out[paging.rows_uri] = rows_of(paging.rows_uri)
+    return out
 
 
 def rows_file(attributes: Sequence[str], rows: Sequence[tuple[Sequence[Any], Sequence[Any]]]) -> str:
