@@ -192,8 +192,12 @@ def search_first_kb(site: Path) -> float:
 
 
 def decision_page_kb(site: Path) -> tuple[float, int]:
-    """The HTML of the largest decision page in KB (assets are shared), and how many there are."""
-    sizes = [path.stat().st_size for path in (site / "decisions").glob("*/*/index.html")]
+    """The HTML of the largest decision page in KB (assets are shared), and how many there are.
+    The decision list's further pages (``decisions/p/2/``) are in the same folders' shape: not counted."""
+    from generator.pages.paging import FOLDER
+
+    sizes = [path.stat().st_size for path in (site / "decisions").glob("*/*/index.html")
+             if path.parent.parent.name != FOLDER]
     return (max(sizes) / 1024 if sizes else 0.0), len(sizes)
 
 

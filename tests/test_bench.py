@@ -29,3 +29,16 @@ def test_the_quick_bench_prints_one_json_line_with_every_figure_and_writes_the_p
     assert len(verdicts) == 8 and all("目标" in line for line in verdicts)
     text = page.read_text("utf-8")
     assert text.startswith("# 性能") and "| 指标 |" in text and "机器：" in text
+
+
+def test_the_decision_page_figure_counts_decision_pages_and_not_the_lists_pages(tmp_path: Path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench", REPO / "benchmarks" / "bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    for page, size in [("decisions/lsscjgj/2024-012/index.html", 2048), ("decisions/jitian/2025-1/index.html", 1024),
+                       ("decisions/p/2/index.html", 80 * 1024), ("decisions/index.html", 90 * 1024)]:
+        (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / page).write_bytes(b"x" * size)
+    assert bench.decision_page_kb(tmp_path) == (2.0, 2)

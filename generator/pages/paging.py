@@ -24,6 +24,8 @@ from .links import href
 
 #: Rows on one page, the script's pages of results too.
 PAGE_ROWS = 100
+#: The folder of a list's further pages, beside its first (``decisions/p/2/``).
+FOLDER = "p"
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class Paging:
         """The source URI of page `number` (from 1)."""
         if number == 1:
             return self.first_uri
-        return posixpath.join(posixpath.dirname(self.first_uri), "p", f"{number}.md")
+        return posixpath.join(posixpath.dirname(self.first_uri), FOLDER, f"{number}.md")
 
     def of(self, rows: Sequence[Any], number: int) -> Sequence[Any]:
         """The rows page `number` shows."""
