@@ -39,6 +39,7 @@
     var staticPager = document.querySelector("[data-pager]");
     var scriptPager = null;
     var all = null;
+    var headers = null;  // the table's header cells, whose alignment rows built from the file take
     var loading = false;
     var page = Math.max(1, parseInt(params.get("page"), 10) || 1);
     var paged = false;  // whether the table shows the script's rows rather than the page's own
@@ -171,7 +172,7 @@
       if (row.tr) {
         return row.tr;
       }
-      var headers = tbody.parentNode.querySelectorAll("thead th");
+      headers = headers || tbody.parentNode.querySelectorAll("thead th");
       var tr = document.createElement("tr");
       row.cells.forEach(function (cell, i) {
         var td = document.createElement("td");
