@@ -71,6 +71,26 @@ def shell_markdown() -> str:
     return f"---\ntitle: {TITLE}\n---\n\n# {TITLE}\n\n{BODY}\n"
 
 
+#: A run of white space that holds a line break: the theme's indentation.
+_INDENT = re.compile(r"[ \t\r\n\f]*\n[ \t\r\n\f]*")
+#: Where white space is kept as written (preformatted text), or may be (script and style text,
+#: an attribute's value); a shell holding any of these is left exactly as the theme wrote it.
+_VERBATIM = re.compile(r"<(?:pre|textarea|listing|xmp|plaintext)\b|`|=\s*\"[^\"]*\n|=\s*'[^']*\n", re.I)
+
+
+def compact(output: str) -> str:
+    """The theme's page without its indentation: each run of white space holding a line break
+    becomes one line break.
+
+    Every record page repeats the shell (~14 KB, a quarter of it indentation), and a city writes
+    ~330,000 of them. Between tags and around text a browser renders any such run as one space
+    or nothing, so the page looks and reads the same (tests/browser/test_site.py compares them);
+    where white space can matter (`_VERBATIM`) nothing is changed."""
+    if _VERBATIM.search(output):
+        return output
+    return _INDENT.sub("\n", output)
+
+
 @dataclass(frozen=True)
 class Shell:
     """A rendered placeholder page cut into the parts between its title, canonical address and article."""
@@ -81,6 +101,7 @@ class Shell:
 
     @classmethod
     def cut(cls, output: str, canonical: str | None) -> Shell:
+        output = compact(output)
         articles = list(_ARTICLE.finditer(output))
         if len(articles) != 1:
             raise ValueError("主题页面中找不到占位内容：主题模板可能改变了正文的写法")

@@ -175,3 +175,20 @@ def test_past_the_limit_the_sitemap_becomes_an_index_of_sitemaps(tmp_path: Path,
 def test_a_page_is_never_written_outside_the_site_folder(uri: str):
     with pytest.raises(ValueError, match="不在网站目录中"):
         shell.dest(uri, True)
+
+
+def test_a_shell_loses_the_themes_indentation_and_nothing_else():
+    themed = SHELL.replace("<nav>", "<nav>\n      \n        ").replace("</header>", "</header>\n    ")
+    cut = shell.Shell.cut(themed, CANONICAL)
+    page = cut.fill(HtmlPage("标题", "<h1>标题</h1>\n\n    <p>正文</p>"), "https://example.gov.cn/decisions/a/b/")
+    assert "<nav>\n<a " in page and "</header>\n<article>" in page
+    assert "<h1>标题</h1>\n\n    <p>正文</p>" in page  # the article as the page made it
+    assert shell.compact("<p>一</p>\n   \n  <p>二  三</p> \n <p>四</p>") == "<p>一</p>\n<p>二  三</p>\n<p>四</p>"
+
+
+@pytest.mark.parametrize("verbatim", ["<pre>a\n  b</pre>", "<textarea>\n  x</textarea>", "<script>`a\n  b`</script>",
+                                      '<a title="一\n   二">x</a>'])
+def test_a_shell_where_white_space_may_matter_is_kept_as_written(verbatim):
+    themed = SHELL.replace("<footer>", f"<div>\n    {verbatim}\n  </div><footer>")
+    assert shell.compact(themed) == themed
+    assert verbatim in "".join(shell.Shell.cut(themed, CANONICAL).parts)

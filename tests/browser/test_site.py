@@ -121,3 +121,31 @@ def test_screenshots_at_phone_and_desktop_width(browser, server: str, artifacts:
             assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
     finally:
         context.close()
+
+
+_LAYOUT = """() => [document.body.innerText, [...document.body.querySelectorAll("*")].map(e => {
+    const box = e.getBoundingClientRect();
+    return [e.tagName, Math.round(box.x * 2), Math.round(box.y * 2), Math.round(box.width * 2), Math.round(box.height * 2)];
+})]"""
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_page_without_the_themes_indentation_looks_and_reads_the_same(browser, server: str, site: Path,
+                                                                        width: int):
+    """Record pages are written into the theme's page with its indentation taken out (shell.compact):
+    a page as mkdocs wrote it and the same page compacted show the same text in the same boxes."""
+    from generator.shell import compact
+
+    written = (site / "about" / "index.html").read_text(encoding="utf-8")
+    compacted = compact(written)
+    assert len(compacted.encode()) < 0.9 * len(written.encode())  # the check below compares something
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(server + "about/")
+        as_written = page.evaluate(_LAYOUT)
+        page.route(server + "about/", lambda route: route.fulfill(body=compacted, content_type="text/html"))
+        page.goto(server + "about/")
+        assert page.evaluate(_LAYOUT) == as_written
+    finally:
+        context.close()
