@@ -32,6 +32,7 @@ from typing import Any
 
 from .forking import processors
 from .pages import Deferred, HtmlPage
+from .pages.paging import FOLDER as PAGES_FOLDER
 from .pages.links import address
 from .problems import Problem
 from .render import escape
@@ -257,8 +258,8 @@ def start(plan: Plan, *, processes: int | None = None, meanwhile: int | None = N
     # records were loaded in (body, year, file): a task's pages then read records lying together
     # in memory, and a writer copies fewer of the memory pages it shares with this process when
     # it touches their reference counts.
-    heavy = [page for page in plan.pages if not page[0].startswith(_LIGHT)]
-    plan.pages = [*heavy, *sorted((page for page in plan.pages if page[0].startswith(_LIGHT)), key=lambda p: p[0])]
+    heavy = [page for page in plan.pages if not _light(page[0])]
+    plan.pages = [*heavy, *sorted((page for page in plan.pages if _light(page[0])), key=lambda p: p[0])]
     step = max(1, min(500, -(-count // (workers * 4))))
     ranges = [(index, index + 1) for index in range(len(heavy))]
     ranges.extend((start, min(count, start + step)) for start in range(len(heavy), count, step))
@@ -294,6 +295,12 @@ RECYCLE = 12
 #: Record pages that take about the same short time each (a decision's, an item's); the others
 #: (bodies, benchmark documents, laws) can be a thousand times longer.
 _LIGHT = ("decisions/", "items/")
+
+
+def _light(uri: str) -> bool:
+    """A decision's or an item's page, or a further page of a list or a benchmark document (a
+    page of rows or entries: the pages of one document together take as long as it alone did)."""
+    return uri.startswith(_LIGHT) or f"/{PAGES_FOLDER}/" in uri
 
 
 _URL_BLOCK = re.compile(r"\s*<url>\s*<loc>([^<]*)</loc>.*?</url>", re.S)

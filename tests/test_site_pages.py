@@ -165,6 +165,40 @@ def test_benchmark_citations_link_to_the_cited_articles(site: Path):
     assert links == ["../../laws/shipin-anquan-fa/#article-34", "../../laws/shipin-anquan-fa/#article-124"]
 
 
+def test_a_long_benchmark_document_is_paged_and_every_link_to_an_entry_leads_to_its_page(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A county market regulator's benchmark has ~1,500 entries: one page of them was ~7 MB."""
+    import yaml
+
+    from generator.pages import links
+
+    from .conftest import REPO
+
+    monkeypatch.setattr(links, "ENTRY_ROWS", 4)
+    out = tmp_path / "site"
+    code, _, stderr = run_cli("build", "--root", str(REPO), "--out", str(out), "--today", "2026-11-27")
+    assert (code, stderr) == (0, "")
+    source = REPO / "data" / "agencies" / "lsscjgj" / "benchmarks" / "lsscjgj-cfjz-2023.yaml"
+    ids = [entry["id"] for entry in yaml.safe_load(source.read_text(encoding="utf-8"))["entries"]]
+    assert len(ids) == 14
+    folder = out / "benchmarks" / "lsscjgj-cfjz-2023"
+    pages = [folder / "index.html", *(folder / "p" / str(number) / "index.html" for number in (2, 3, 4))]
+    assert [re.findall(r'<h2 id="([^"]+)"', read(out, str(page.relative_to(out)))) for page in pages] == [
+        ids[0:4], ids[4:8], ids[8:12], ids[12:14]]  # each entry once, in the document's order
+    assert not (folder / "p" / "5").exists()
+    third = read(out, "benchmarks/lsscjgj-cfjz-2023/p/3/index.html")
+    assert "<h1 id=\"page-title\">连山壮族瑶族自治县市场监督管理局行政裁量权基准（2023年版）（第 3 页）</h1>" in third
+    assert "共 14 个条目。按基准中的顺序，每页 4 个条目，本页是第 3 页，共 4 页。" in text_of(third)
+    assert '<a href="../../">首页</a>' in third and '<a href="../2/" rel="prev">上一页</a>' in third
+    assert "文号" in text_of(third)  # the document's fields on every page
+    # Links from item pages, law pages and refining entries lead to the page that shows the entry.
+    linked = {match for page in out.rglob("*.html")
+              for match in re.findall(r'href="[^"]*lsscjgj-cfjz-2023/p/(\d)/#([^"]+)"',
+                                      page.read_text(encoding="utf-8"))}
+    assert linked and all(ids.index(entry) // 4 + 1 == int(number) for number, entry in linked)
+    assert broken_links(out) == []
+
+
 # 法律法规
 
 def test_every_citation_on_the_site_links_to_an_article_that_is_there(site: Path):

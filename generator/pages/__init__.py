@@ -62,6 +62,7 @@ class Context:
     names: dict[str, str] = field(default_factory=dict)  # agency id → short name
     directory_urls: bool = True  # mkdocs' use_directory_urls: page addresses end in / (see decisions.page_url)
     decision_uris: dict[int, str] = field(default_factory=dict)  # id(decision) → its page's URI (decisions.page_uri)
+    entry_uris: dict[str, str] = field(default_factory=dict)  # benchmark entry id → page URI#anchor (links.entry_uris)
 
     @property
     def base(self) -> dict[str, Any]:
@@ -103,7 +104,8 @@ def render_all(corpus: Corpus, today: datetime.date, env: jinja2.Environment,
                    search)
 
     ctx = context(corpus, today, env, schemas)
-    links.install(env, corpus)
+    ctx.entry_uris = links.entry_uris(corpus)
+    links.install(env, corpus, ctx.entry_uris)
     ctx.directory_urls = directory_urls
     out: dict[str, Any] = open_data.pages(ctx, defer=defer)
     if on_job is not None:

@@ -1,5 +1,8 @@
 """裁量基准: the documents by issuer level (省 / 市 / 县), and a page per document with one
-section per entry; a county entry that refines an upstream one shows the parent's tiers too."""
+section per entry; a county entry that refines an upstream one shows the parent's tiers too.
+
+A document of more than `links.ENTRY_ROWS` entries has pages of that many (paging.py): the
+document's fields on each, a pager, and links to an entry lead to the page that shows it."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from typing import Any
 
 from .. import penalties
 from . import Context, Deferred, HtmlPage
-from .links import benchmark_uri
+from .links import benchmark_entries, benchmark_paging
 
 LEVELS = ("省", "市", "县")
 LEVEL_NAMES = {"省": "省级裁量基准", "市": "市级裁量基准", "县": "本县细化裁量基准"}
@@ -25,18 +28,23 @@ def pages(ctx: Context) -> dict[str, Any]:
         if isinstance(entry.get("parent"), str):
             children.setdefault(entry["parent"], []).append((document, entry))
     for document in documents:
-        out[benchmark_uri(document["id"])] = Deferred(page, (ctx, document, parents, children))
+        paging = benchmark_paging(document)
+        for number in range(1, paging.count + 1):
+            out[paging.uri(number)] = Deferred(page, (ctx, document, parents, children, paging, number))
     return out
 
 
-def page(ctx: Context, document: dict, parents: dict, children: dict) -> HtmlPage:
-    """A benchmark document's page: its fields, then a section per entry (anchor: the entry's id)."""
-    uri = benchmark_uri(document["id"])
-    entries = [entry_view(entry, parents, children, ctx) for entry in _entries(document)]
+def page(ctx: Context, document: dict, parents: dict, children: dict, paging: Any, number: int = 1) -> HtmlPage:
+    """Page `number` of a benchmark document: its fields, then a section per entry of the page
+    (anchor: the entry's id), with a pager when there are several."""
+    uri = paging.uri(number)
+    entries = [entry_view(entry, parents, children, ctx) for entry in paging.of(benchmark_entries(document), number)]
     body = ctx.env.get_template("benchmark.html.j2").render(**ctx.base, src_uri=uri, document=document,
                                                             entries=entries,
+                                                            paging=paging.context(number, ctx.directory_urls),
                                                             agency=ctx.corpus.agency(document.get("agency")))
-    return HtmlPage(str(document.get("title", document["id"])), body)
+    title = str(document.get("title", document["id"]))
+    return HtmlPage(title if number == 1 else f"{title}（第 {number} 页）", body)
 
 
 def documents_in_order(ctx: Context) -> list[dict]:
@@ -55,12 +63,6 @@ def by_agency(ctx: Context) -> dict[str, list[dict]]:
         if agency is not None:
             out.setdefault(agency, []).append(refs[0].value)
     return {agency: sorted(docs, key=lambda d: d["id"]) for agency, docs in out.items()}
-
-
-def _entries(document: dict) -> list[dict]:
-    entries = document.get("entries")
-    return [e for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)] if isinstance(
-        entries, list) else []
 
 
 def _entries_with_document(ctx: Context) -> dict[str, tuple[dict, dict]]:

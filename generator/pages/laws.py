@@ -58,7 +58,7 @@ def citing_pages(ctx: Context) -> dict[str, dict[str, dict[str, list[tuple[str, 
     out: dict[str, dict[str, dict[str, list[tuple[str, str]]]]] = {}
     listed: set[tuple[str, str, str, tuple[str, str]]] = set()  # a popular article is cited thousands of times
     for document, path, law, parsed in resolved(ctx.corpus):
-        page = _citing_page(document, path)
+        page = _citing_page(document, path, ctx.entry_uris)
         if page is None:
             continue
         for article in parsed.articles:
@@ -71,7 +71,7 @@ def citing_pages(ctx: Context) -> dict[str, dict[str, dict[str, list[tuple[str, 
                   for anchor, kinds in anchors.items()} for law, anchors in out.items()}
 
 
-def _citing_page(document: Any, path: tuple) -> tuple[str, str] | None:
+def _citing_page(document: Any, path: tuple, entries: dict[str, str]) -> tuple[str, str] | None:
     data = document.data if isinstance(document.data, dict) else {}
     if document.kind == "agency" and isinstance(data.get("id"), str):
         return str(data.get("name", data["id"])), agency_uri(data["id"])
@@ -84,7 +84,8 @@ def _citing_page(document: Any, path: tuple) -> tuple[str, str] | None:
             return str(record.get("name", record["code"])), item_uri(record["code"])
         if document.kind == "benchmark" and isinstance(record.get("id"), str) and isinstance(data.get("id"), str):
             title = record.get("violation") or record.get("name") or record["id"]
-            return f"{title}（{data.get('issuer', data['id'])}）", benchmark_uri(data["id"], record["id"])
+            return (f"{title}（{data.get('issuer', data['id'])}）",
+                    entries.get(record["id"], benchmark_uri(data["id"], record["id"])))
     return None
 
 

@@ -85,6 +85,38 @@ def benchmark_uri(doc_id: str, entry_id: str | None = None) -> str:
     return f"benchmarks/{doc_id}.md" + (f"#{entry_id}" if entry_id else "")
 
 
+#: Entries on one page of a benchmark document: a county market regulator's has ~1,500 entries,
+#: ~7 MB of HTML as one page (pages/paging.py).
+ENTRY_ROWS = 50
+
+
+def benchmark_entries(document: dict) -> list[dict]:
+    """A benchmark document's entries that have an id, in its order: what its pages show."""
+    entries = document.get("entries")
+    return [e for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)] if isinstance(
+        entries, list) else []
+
+
+def benchmark_paging(document: dict) -> Any:
+    """How a benchmark document's entries are paged (`paging.Paging`, `ENTRY_ROWS` a page)."""
+    from .paging import Paging
+
+    return Paging(benchmark_uri(document["id"]), len(benchmark_entries(document)), ENTRY_ROWS)
+
+
+def entry_uris(corpus: Corpus) -> dict[str, str]:
+    """Benchmark entry id → the source URI of the page that shows it, with the entry's anchor."""
+    out: dict[str, str] = {}
+    for refs in corpus.benchmark_documents.values():
+        document = refs[0].value
+        if not isinstance(document, dict) or not isinstance(document.get("id"), str):
+            continue
+        paging = benchmark_paging(document)
+        for index, entry in enumerate(benchmark_entries(document)):
+            out.setdefault(entry["id"], f"{paging.uri(paging.page_of(index))}#{entry['id']}")
+    return out
+
+
 def agency_uri(agency_id: str) -> str:
     return f"agencies/{agency_id}.md"
 
@@ -136,9 +168,11 @@ def _src_uri(context: jinja2.runtime.Context) -> str:
     return src_uri
 
 
-def install(env: jinja2.Environment, corpus: Corpus) -> None:
-    """Add ``link`` and ``cite`` to the environment, bound to this corpus's law registry."""
+def install(env: jinja2.Environment, corpus: Corpus, entries: dict[str, str] | None = None) -> None:
+    """Add ``link``, ``cite``, ``href``, ``cite_html`` and ``entry_href`` to the environment, bound to
+    this corpus's law registry and its benchmark entries' pages (`entries`, from `entry_uris`)."""
     names = law_names(corpus)
+    entries = entry_uris(corpus) if entries is None else entries
 
     @jinja2.pass_context
     def cite(context: jinja2.runtime.Context, text: Any) -> Markup:
@@ -156,6 +190,12 @@ def install(env: jinja2.Environment, corpus: Corpus) -> None:
     def href_(context: jinja2.runtime.Context, target: str) -> Markup:
         return href(_src_uri(context), target, context.get("directory_urls", True))
 
+    @jinja2.pass_context
+    def entry_href(context: jinja2.runtime.Context, document_id: str, entry_id: str) -> Markup:
+        target = entries.get(entry_id, benchmark_uri(document_id, entry_id))
+        return href(_src_uri(context), target, context.get("directory_urls", True))
+
+    env.globals["entry_href"] = entry_href
     env.globals["cite"] = cite
     env.globals["link"] = link
     env.filters["cite"] = cite

@@ -3,12 +3,15 @@
 A county's lists are long: ~30,000 decisions on display, ~10,000 enforcement items. As one page,
 the decisions took a desktop browser ~30 s to load, a phone longer. So a list is written as pages
 of `PAGE_ROWS` rows in its own order: page 1 at the list's own address, page k at
-``<folder>/p/<k>/``, linked by a pager (`Paging.context`). When it has more than one page, a file
-holds every row (`rows_file`), from which the list's script (templates/table-filter.js) filters
-and sorts across all pages, showing the results `PAGE_ROWS` at a time.
+``<folder>/p/<k>/``, linked by a pager (`Paging.context`). When it has more than one page, a
+file holds every row (`rows_file`), from which the list's script (templates/table-filter.js)
+filters and sorts across all pages, showing the results `PAGE_ROWS` at a time.
+
+A benchmark document's entries are paged the same way, without a file of rows: page k at
+``benchmarks/<id>/p/<k>/``, `links.ENTRY_ROWS` entries a page (pages/benchmarks.py).
 
 The pages' folder is ``p``: a body's id has at least 2 characters and an item's code at least 4,
-so no record page is ever written there.
+so no record page is ever written there; a benchmark document's are inside its own folder.
 """
 
 from __future__ import annotations
@@ -30,38 +33,54 @@ FOLDER = "p"
 
 @dataclass(frozen=True)
 class Paging:
-    """A list of `total` rows whose first page is at `first_uri` (e.g. ``decisions/index.md``)."""
+    """A list of `total` rows whose first page is at `first_uri` (``decisions/index.md``, or
+    ``benchmarks/<id>.md`` for a benchmark document's entries)."""
 
     first_uri: str
     total: int
+    page_rows: int = 0  # 0: `PAGE_ROWS`, as it is when the list is made
+
+    def __post_init__(self) -> None:
+        if self.page_rows <= 0:
+            object.__setattr__(self, "page_rows", PAGE_ROWS)
 
     @property
     def count(self) -> int:
         """How many pages: at least one, even for an empty list."""
-        return max(1, -(-self.total // PAGE_ROWS))
+        return max(1, -(-self.total // self.page_rows))
+
+    @property
+    def folder(self) -> str:
+        """The list's own folder: ``decisions`` for ``decisions/index.md``, ``benchmarks/x`` for ``benchmarks/x.md``."""
+        head, name = posixpath.split(self.first_uri)
+        return head if name == "index.md" else self.first_uri.removesuffix(".md")
 
     @property
     def rows_uri(self) -> str:
-        """The file holding every row, beside the first page (``decisions/list.json``)."""
-        return posixpath.join(posixpath.dirname(self.first_uri), "list.json")
+        """The file holding every row, in the list's folder (``decisions/list.json``)."""
+        return posixpath.join(self.folder, "list.json")
 
     def uri(self, number: int) -> str:
         """The source URI of page `number` (from 1)."""
         if number == 1:
             return self.first_uri
-        return posixpath.join(posixpath.dirname(self.first_uri), FOLDER, f"{number}.md")
+        return posixpath.join(self.folder, FOLDER, f"{number}.md")
+
+    def page_of(self, index: int) -> int:
+        """The page (from 1) that shows row `index` (from 0)."""
+        return index // self.page_rows + 1
 
     def of(self, rows: Sequence[Any], number: int) -> Sequence[Any]:
         """The rows page `number` shows."""
-        return rows[(number - 1) * PAGE_ROWS:number * PAGE_ROWS]
+        return rows[(number - 1) * self.page_rows:number * self.page_rows]
 
     def context(self, number: int, directory_urls: bool) -> dict[str, Any]:
         """What a page's template needs for its sentence, its form and its pager (paging.html.j2)."""
         uri = self.uri(number)
         links = [(label, None if target == number else href(uri, self.uri(target), directory_urls), target == number)
                  for label, target in self._pager(number)]
-        return {"number": number, "count": self.count, "total": self.total, "page_rows": PAGE_ROWS,
-                "first": (number - 1) * PAGE_ROWS + 1, "pager": links,
+        return {"number": number, "count": self.count, "total": self.total, "page_rows": self.page_rows,
+                "first": (number - 1) * self.page_rows + 1, "pager": links,
                 "rows_file": href(uri, self.rows_uri, directory_urls) if self.count > 1 else None}
 
     def _pager(self, number: int) -> list[tuple[str, int]]:

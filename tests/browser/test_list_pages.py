@@ -82,3 +82,57 @@ def test_an_article_link_lands_on_the_article(page, server: str):
     page.wait_for_load_state("load")
     anchor = urlsplit(page.url).fragment
     assert anchor.startswith("article-") and page.locator(f"#{anchor}").is_visible()
+
+
+@pytest.fixture(scope="module")
+def paged_benchmarks(tmp_path_factory: pytest.TempPathFactory):
+    """The sample site with 4 benchmark entries a page (a county's has ~1,500 entries, 50 a page)."""
+    from generator.pages import links
+
+    from ..conftest import run_cli
+    from .conftest import TODAY, serving
+
+    out = tmp_path_factory.mktemp("paged-benchmarks") / "site"
+    rows, links.ENTRY_ROWS = links.ENTRY_ROWS, 4
+    try:
+        code, _, stderr = run_cli("build", "--root", str(REPO), "--out", str(out), "--today", TODAY)
+    finally:
+        links.ENTRY_ROWS = rows
+    assert (code, stderr) == (0, "")
+    with serving(out) as url:
+        yield url
+
+
+@pytest.fixture
+def paged_page(browser, paged_benchmarks: str):
+    """A page at desktop width on the site with paged benchmark documents."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", service_workers="block")
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def test_an_item_page_leads_to_its_benchmark_entry_on_a_further_page_of_the_document(paged_page,
+                                                                                      paged_benchmarks: str):
+    page = paged_page
+    page.goto(paged_benchmarks + "items/441825-SCJG-CF-0019/")
+    page.locator("article a[href*='benchmarks/lsscjgj-cfjz-2023/p/']").first.click()
+    page.wait_for_url("**/benchmarks/lsscjgj-cfjz-2023/p/3/#*")
+    page.wait_for_load_state("load")
+    anchor = urlsplit(page.url).fragment
+    assert page.locator(f"h2#{anchor}").is_visible()
+    assert page.locator("h1").inner_text().endswith("（第 3 页）")
+    pager = page.locator("nav[data-pager]").first
+    assert pager.locator("[aria-current=page]").inner_text() == "3"
+    pager.locator("a[rel=prev]").click()
+    page.wait_for_url("**/benchmarks/lsscjgj-cfjz-2023/p/2/")
+    assert page.locator("article h2").count() == 4
+
+
+@pytest.mark.parametrize("path", ["benchmarks/lsscjgj-cfjz-2023/", "benchmarks/lsscjgj-cfjz-2023/p/4/"])
+def test_the_pages_of_a_paged_benchmark_document_are_accessible(paged_page, paged_benchmarks: str, path: str):
+    if not AXE.is_file():
+        unavailable(f"{AXE} not found: run `npm ci --prefix tests/browser` (make test does)")
+    paged_page.goto(paged_benchmarks + path)
+    assert axe_violations(paged_page) == []
