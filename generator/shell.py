@@ -244,8 +244,9 @@ def start(plan: Plan, *, processes: int | None = None, meanwhile: int | None = N
     Two processes (the machine's cores, at most 2 by default) share the pages when there are
     at least `PARALLEL_FROM`; they are forked, so they read the loaded corpus without copying it,
     and this process goes on (mkdocs renders the other pages) until `Writing.wait`. The pages that
-    take longest (a benchmark document's, hundreds of entries) are handed out first, each alone,
-    so that neither process is left with a long one at the end (`plan.pages` is put in that order).
+    take longest (a body's, a law's, a benchmark document's first) are handed out first, each alone,
+    so that neither process is left with a long one at the end (`plan.pages` is put in that order);
+    the others in tasks of about the same work (`_weight`).
     With `meanwhile` (a file descriptor, `forking.Job.sentinel`), the writers are forked only once
     it is readable; until then this process writes pages itself, and `start` returns after.
     """
@@ -262,7 +263,14 @@ def start(plan: Plan, *, processes: int | None = None, meanwhile: int | None = N
     plan.pages = [*heavy, *sorted((page for page in plan.pages if _light(page[0])), key=lambda p: p[0])]
     step = max(1, min(500, -(-count // (workers * 4))))
     ranges = [(index, index + 1) for index in range(len(heavy))]
-    ranges.extend((start, min(count, start + step)) for start in range(len(heavy), count, step))
+    first, load = len(heavy), 0
+    for index in range(len(heavy), count):  # about `step` decision pages' work a task
+        load += _weight(plan.pages[index][0])
+        if load >= step:
+            ranges.append((first, index + 1))
+            first, load = index + 1, 0
+    if first < count:
+        ranges.append((first, count))
     if workers == 1:
         return Writing(plan, ranges)
     done = []
@@ -298,9 +306,17 @@ _LIGHT = ("decisions/", "items/")
 
 
 def _light(uri: str) -> bool:
-    """A decision's or an item's page, or a further page of a list or a benchmark document (a
-    page of rows or entries: the pages of one document together take as long as it alone did)."""
+    """A decision's or an item's page, or a further page of a list or a benchmark document: a
+    page of rows or entries, whose time is known well enough to share out (`_weight`)."""
     return uri.startswith(_LIGHT) or f"/{PAGES_FOLDER}/" in uri
+
+
+def _weight(uri: str) -> int:
+    """About how many decision pages' time a light page takes: a page of a benchmark document's
+    entries (20, ~100 KB) ~8, a page of a list's rows (100, ~77 KB) ~5."""
+    if f"/{PAGES_FOLDER}/" not in uri:
+        return 1
+    return 8 if uri.startswith("benchmarks/") else 5
 
 
 _URL_BLOCK = re.compile(r"\s*<url>\s*<loc>([^<]*)</loc>.*?</url>", re.S)

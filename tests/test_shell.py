@@ -192,3 +192,18 @@ def test_a_shell_where_white_space_may_matter_is_kept_as_written(verbatim):
     themed = SHELL.replace("<footer>", f"<div>\n    {verbatim}\n  </div><footer>")
     assert shell.compact(themed) == themed
     assert verbatim in "".join(shell.Shell.cut(themed, CANONICAL).parts)
+
+
+def test_pages_are_shared_out_in_tasks_of_about_the_same_work(tmp_path: Path):
+    """Bodies' and laws' pages a task each, first; the rest in tasks of about `step` decision pages'
+    work, a page of a benchmark document's entries counting as several."""
+    pages = [*(f"decisions/a/p{number}.md" for number in range(200)),
+             *(f"benchmarks/big/p/{number}.md" for number in range(2, 60)), "agencies/a.md", "laws/x.md"]
+    plan = shell.Plan([(uri, Deferred(_page, (0,))) for uri in pages], tmp_path, "https://example.gov.cn/", True, {})
+    ranges = shell.start(plan, processes=1).ranges
+    assert [uri for uri, _ in plan.pages[:2]] == ["agencies/a.md", "laws/x.md"] and ranges[:2] == [(0, 1), (1, 2)]
+    assert [index for first, last in ranges for index in range(first, last)] == list(range(len(pages)))
+    step = -(-len(pages) // 4)
+    loads = [sum(shell._weight(uri) for uri, _ in plan.pages[first:last]) for first, last in ranges[2:]]
+    assert all(load < step + 8 for load in loads) and sum(loads[:-1]) / len(loads[:-1]) >= step
+    assert len(ranges[2:]) > len(range(2, len(pages), step))  # the entries' pages made more tasks

@@ -86,8 +86,8 @@ def benchmark_uri(doc_id: str, entry_id: str | None = None) -> str:
 
 
 #: Entries on one page of a benchmark document: a county market regulator's has ~1,500 entries,
-#: ~7 MB of HTML as one page (pages/paging.py).
-ENTRY_ROWS = 50
+#: ~7 MB of HTML as one page; 20 entries are ~100 KB (pages/paging.py).
+ENTRY_ROWS = 20
 
 
 def benchmark_entries(document: dict) -> list[dict]:

@@ -86,7 +86,7 @@ def test_an_article_link_lands_on_the_article(page, server: str):
 
 @pytest.fixture(scope="module")
 def paged_benchmarks(tmp_path_factory: pytest.TempPathFactory):
-    """The sample site with 4 benchmark entries a page (a county's has ~1,500 entries, 50 a page)."""
+    """The sample site with 4 benchmark entries a page (a county's has ~1,500 entries, 20 a page)."""
     from generator.pages import links
 
     from ..conftest import run_cli
