@@ -6,6 +6,7 @@ Only the shape of the output is checked here, never a time: timings belong to th
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,8 +19,9 @@ KEYS = {"validate_cold_s", "validate_warm_s", "build_s", "rebuild_one_s", "peak_
 
 def test_the_quick_bench_prints_one_json_line_with_every_figure_and_writes_the_page(tmp_path: Path):
     page = tmp_path / "performance.md"
-    done = subprocess.run([sys.executable, "benchmarks/bench.py", "--quick", "--work", str(tmp_path / "work"),
-                           "--docs", str(page)], cwd=REPO, capture_output=True, text=True, check=False)
+    done = subprocess.run([sys.executable, "benchmarks/bench.py", "--quick", "--repeat", "2", "--work",
+                           str(tmp_path / "work"), "--docs", str(page)], cwd=REPO, capture_output=True, text=True,
+                          check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.strip().splitlines()
     figures = json.loads(lines[-1])
@@ -29,6 +31,13 @@ def test_the_quick_bench_prints_one_json_line_with_every_figure_and_writes_the_p
     assert len(verdicts) == 8 and all("目标" in line for line in verdicts)
     text = page.read_text("utf-8")
     assert text.startswith("# 性能") and "| 指标 |" in text and "机器：" in text
+    # each timed county step twice: the median is the figure, the fastest and slowest beside it
+    assert "这四项各测 2 次，取中位数" in text
+    timed = [line for line in text.splitlines() if line.startswith("| ") and "2 次的中位数" in line]
+    assert [line.split("`")[1] for line in timed] == ["validate_cold_s", "validate_warm_s", "build_s", "rebuild_one_s"]
+    for line in timed:
+        median, low, high = map(float, re.search(r"\| ([\d.]+) s（2 次的中位数，([\d.]+)–([\d.]+)）", line).groups())
+        assert low <= median <= high
 
 
 def test_the_decision_page_figure_counts_decision_pages_and_not_the_lists_pages(tmp_path: Path):
