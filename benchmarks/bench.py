@@ -5,10 +5,12 @@ times (3; the median is the figure, the spread is shown beside it: this 2-core V
 10-20% from one minute to the next, and a figure near its target would pass or fail by chance):
 
 1. cold validate (no .cache/; the corpus was just written), then warm validate (the same again);
-2. full build (`portal build`, which validates first) into an empty folder, then, after the last, a
-   rebuild after one decision changed (over the previous site, as when a department edits a file);
+2. full build (`portal build`, which validates first) into an empty folder, each followed by
 3. the baseline: the same generated Markdown pages in a plain mkdocs-material project (search
-   off, only the list pages in the nav, no hook), built by `mkdocs build`;
+   off, only the list pages in the nav, no hook), built by `mkdocs build` into an empty folder
+   (taken in turn with the builds, so that both see the machine at the same moments);
+   then, after the last, a rebuild after one decision changed (over the previous site, as when a
+   department edits a file);
 4. what a browser downloads for one search (the first page of results, `search_index.Reader` on a
    fresh cache, the largest of a few typical queries) and the HTML of the largest decision page.
 
@@ -53,6 +55,9 @@ TARGETS = [
     ("decision_page_kb", 40.0, "max", "KB", "决定页 HTML（不含共用资源）"),
     ("city_vs_county", 8.5, "max", "×", "市级规模（8 个县）校验加生成耗时相对县级"),
 ]
+
+#: The county steps timed `--repeat` times (with the baseline): their medians are the figures.
+TIMED = ("validate_cold_s", "validate_warm_s", "build_s", "rebuild_one_s")
 
 # Typical first searches: a word from the middle of a title, a company, a doc number, a credit
 # code prefix, and a query made of common keys only.
@@ -242,8 +247,11 @@ def write_page(path: Path, figures: dict[str, float], extra: dict[str, object], 
                      f"{'（' + note + '）' if note else ''} |"
                      for key, label, value, bound, ok, note in verdicts(figures, runs))
     repeat = max((len(times) for times in (runs or {}).values()), default=1)
-    repeated = (f"这四项各测 {repeat} 次，取中位数，括号中是最快和最慢的一次（同一台机器上的耗时也时快时慢）；"
+    repeated = (f"这四项和基线各测 {repeat} 次（基线与完整生成轮流进行），取中位数，括号中是最快和最慢的一次"
+                "（同一台机器上的耗时也时快时慢）；每一步开始前先把上一步写的文件落盘（sync），不计时；"
                 if repeat > 1 else "")
+    times = (runs or {}).get("baseline_mkdocs_s", [])
+    baseline_spread = f"（{len(times)} 次的中位数，{min(times):.1f}–{max(times):.1f} 秒）" if len(times) > 1 else ""
     path.write_text(f"""# 性能
 
 本页由 `make bench`（`benchmarks/bench.py`）生成，记录一次实测结果。测量对象是合成数据生成程序
@@ -255,13 +263,13 @@ def write_page(path: Path, figures: dict[str, float], extra: dict[str, object], 
 - 测量日期：{extra['date']}
 - 机器：{extra['machine']}
 - 基线：同样的 Markdown 页面放进一个纯 mkdocs-material 项目（不开搜索，导航只列各列表页，不用本站钩子），
-  用 `mkdocs build` 生成，耗时 {figures['baseline_mkdocs_s']:.1f} 秒。
+  用 `mkdocs build` 生成，耗时 {figures['baseline_mkdocs_s']:.1f} 秒{baseline_spread}。
 - 每一步在单独的进程中运行，时间是墙钟时间；内存取该进程自身的峰值 RSS 与“该进程及其子进程 PSS 之和”
   （每 250 毫秒采样一次，进程大时采样间隔加长，使采样本身最多占一个核的 4%；子进程共享的内存按比例分摊，
   不重复计算）两者中的较大值；
   “校验（冷）”是删除校验缓存（`.cache/portal/`）后的校验，“校验（热）”是紧接着的第二次；
   “完整生成”写入空目录，“改一件决定后重新生成”在上一次生成的网站上进行。{repeated}
-  基线和市级规模各测一次。
+  市级规模测一次。
 
 | 指标 | 键 | 实测 | 目标 | 结果 |
 |---|---|---|---|---|
@@ -311,12 +319,15 @@ def main(argv: list[str] | None = None) -> int:
 
     rss: list[float] = []
     repeat = max(1, args.repeat or (1 if args.quick else 3))
-    runs: dict[str, list[float]] = {"validate_cold_s": [], "validate_warm_s": [], "build_s": [], "rebuild_one_s": []}
+    runs: dict[str, list[float]] = {key: [] for key in TIMED}
 
-    def timed(key: str, command: list[str]) -> None:
-        seconds, peak, _ = run(command)
-        runs[key].append(seconds)
-        rss.append(peak)
+    def timed(key: str, command: list[str], cwd: Path = REPO) -> float:
+        os.sync()  # what the previous step wrote is on disk: no step pays for another's writeback
+        seconds, peak, _ = run(command, cwd)
+        runs.setdefault(key, []).append(seconds)
+        if key != "baseline_mkdocs_s":
+            rss.append(peak)
+        return peak
 
     validate = [*PORTAL, "validate", "--root", str(corpus)]
     for _ in range(repeat):
@@ -324,9 +335,15 @@ def main(argv: list[str] | None = None) -> int:
         timed("validate_cold_s", validate)
         timed("validate_warm_s", validate)
     build = [*PORTAL, "build", "--root", str(corpus), "--out", str(site), "--today", TODAY]
+    md_pages = baseline_project(corpus, baseline)
+    baseline_rss = 0.0
     for _ in range(repeat):
         shutil.rmtree(site, ignore_errors=True)
         timed("build_s", build)
+        shutil.rmtree(baseline / "site", ignore_errors=True)
+        baseline_rss = max(baseline_rss, timed("baseline_mkdocs_s", [sys.executable, "-m", "mkdocs", "build", "-q",
+                                                                     "-f", str(baseline / "mkdocs.yml")], baseline))
+    shutil.rmtree(baseline / "site", ignore_errors=True)
     output_mb = size_mb(site)
     pages = sum(1 for _ in site.rglob("*.html"))
     first_kb = search_first_kb(site)
@@ -337,11 +354,8 @@ def main(argv: list[str] | None = None) -> int:
         timed("rebuild_one_s", build)
     print("      " + "；".join(f"{key} {'、'.join(f'{t:.2f}' for t in times)}" for key, times in runs.items()),
           file=sys.stderr)
-    validate_cold_s, validate_warm_s, build_s, rebuild_one_s = (statistics.median(runs[key]) for key in runs)
-
-    md_pages = baseline_project(corpus, baseline)
-    baseline_s, baseline_rss, _ = run([sys.executable, "-m", "mkdocs", "build", "-q", "-f",
-                                       str(baseline / "mkdocs.yml")], cwd=baseline)
+    validate_cold_s, validate_warm_s, build_s, rebuild_one_s, baseline_s = (
+        statistics.median(runs[key]) for key in (*TIMED, "baseline_mkdocs_s"))
 
     city: dict[str, float] = {}
     if args.city and not args.quick:
@@ -349,7 +363,9 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(city_site, ignore_errors=True)
         city_counts = synthesize(REPO, city_corpus, "city", args.seed)
         print(f"市级合成数据：{city_counts}", file=sys.stderr)
+        os.sync()
         city_validate_s, city_validate_rss, _ = run([*PORTAL, "validate", "--root", str(city_corpus)])
+        os.sync()
         city_build_s, city_build_rss, _ = run([*PORTAL, "build", "--root", str(city_corpus), "--out", str(city_site),
                                                "--today", TODAY])
         city = {"city_validate_s": round(city_validate_s, 2), "city_build_s": round(city_build_s, 2),

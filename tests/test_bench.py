@@ -32,7 +32,8 @@ def test_the_quick_bench_prints_one_json_line_with_every_figure_and_writes_the_p
     text = page.read_text("utf-8")
     assert text.startswith("# 性能") and "| 指标 |" in text and "机器：" in text
     # each timed county step twice: the median is the figure, the fastest and slowest beside it
-    assert "这四项各测 2 次，取中位数" in text
+    assert "这四项和基线各测 2 次（基线与完整生成轮流进行），取中位数" in text
+    assert re.search(r"耗时 [\d.]+ 秒（2 次的中位数，[\d.]+–[\d.]+ 秒）", text)
     timed = [line for line in text.splitlines() if line.startswith("| ") and "2 次的中位数" in line]
     assert [line.split("`")[1] for line in timed] == ["validate_cold_s", "validate_warm_s", "build_s", "rebuild_one_s"]
     for line in timed:
