@@ -149,3 +149,19 @@ def test_a_page_without_the_themes_indentation_looks_and_reads_the_same(browser,
         assert page.evaluate(_LAYOUT) == as_written
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("path", ["items/441825-SCJG-CF-0001/", "benchmarks/lsscjgj-cfjz-2023/", "laws/"])
+def test_a_page_with_a_long_title_does_not_scroll_sideways_on_a_phone(browser, server: str, path: str):
+    """The header shows the page's title beside the site's, sliding in from the right; a long one
+    (an item's name, a benchmark document's title) must not stick out past a 360 px screen."""
+    context = browser.new_context(viewport={"width": 360, "height": 800}, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(server + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.mouse.wheel(0, 600)  # scrolled: the page's title takes the site's place in the header
+        page.wait_for_timeout(500)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    finally:
+        context.close()
