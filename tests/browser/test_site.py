@@ -151,7 +151,7 @@ def test_a_page_without_the_themes_indentation_looks_and_reads_the_same(browser,
         context.close()
 
 
-@pytest.mark.parametrize("path", ["items/441825-SCJG-CF-0001/", "benchmarks/lsscjgj-cfjz-2023/", "laws/"])
+@pytest.mark.parametrize("path", ["items/441825-SCJG-CF-0001/", "benchmarks/lsscjgj-cfjz-2023/"])
 def test_a_page_with_a_long_title_does_not_scroll_sideways_on_a_phone(browser, server: str, path: str):
     """The header shows the page's title beside the site's, sliding in from the right; a long one
     (an item's name, a benchmark document's title) must not stick out past a 360 px screen."""
