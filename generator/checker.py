@@ -282,7 +282,8 @@ def _gc_paused(*, keep: bool = False) -> Iterator[None]:
             gc.enable()
 
 
-def _corpus(root: FsPath, placements: list[Placement], payloads: dict[str, Payload]) -> tuple[Corpus, list[Problem]]:
+def _corpus(root: FsPath, placements: list[Placement], payloads: dict[str, Payload],
+            digests: dict[str, str]) -> tuple[Corpus, list[Problem]]:
     documents: list[Document] = []
     problems: list[Problem] = []
     for placement in placements:
@@ -291,7 +292,9 @@ def _corpus(root: FsPath, placements: list[Placement], payloads: dict[str, Paylo
         if document is not None:
             data, tracked, valid = document
             documents.append(Document(placement, data, tracked, valid=valid))
-    return Corpus(root, documents), problems
+    corpus = Corpus(root, documents)
+    corpus.digests = {document.file: digests[document.file] for document in documents if document.file in digests}
+    return corpus, problems
 
 
 def load_corpus(root: FsPath, schemas: SchemaSet | None = None, *,
@@ -303,7 +306,7 @@ def load_corpus(root: FsPath, schemas: SchemaSet | None = None, *,
         known = stage.known_digests(placements)
         if stage.store is not None:
             stage.store.load_buckets()
-        corpus, found = _corpus(root, placements, stage.run(placements, known))
+        corpus, found = _corpus(root, placements, stage.run(placements, known), stage.digests)
         if stage.store is not None:
             stage.store.save({placement.rel for placement in placements})
     return corpus, problems + found
@@ -421,7 +424,7 @@ def validate(root: FsPath, schemas: SchemaSet | None = None, *, use_cache: bool 
                 return Result(lambda: _cached_corpus(root, stage, placements, known), problems)
         if stage.store is not None:
             stage.store.load_buckets()
-        corpus, loaded = _corpus(root, placements, stage.run(placements, known))
+        corpus, loaded = _corpus(root, placements, stage.run(placements, known), stage.digests)
         if stage.store is not None:
             stage.store.save({placement.rel for placement in placements})
         problems = found + loaded
@@ -455,5 +458,5 @@ def _cached_corpus(root: FsPath, stage: _Stage, placements: list[Placement], kno
     with _gc_paused(keep=len(placements) >= PARALLEL_MIN):
         if stage.store is not None:
             stage.store.load_buckets()
-        corpus, _ = _corpus(root, placements, stage.run(placements, known))
+        corpus, _ = _corpus(root, placements, stage.run(placements, known), stage.digests)
     return corpus

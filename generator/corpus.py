@@ -64,6 +64,9 @@ class Corpus:
     def __init__(self, root: FsPath, documents: list[Document]):
         self.root = root
         self.documents = documents
+        #: data file → SHA-256 of its bytes, for every document whose bytes were read whole
+        #: (checker.py fills it in; the record pages' keys use it, see reuse.py)
+        self.digests: dict[str, str] = {}
         self.by_kind: dict[str, list[Document]] = defaultdict(list)
         for document in documents:
             self.by_kind[document.kind].append(document)
