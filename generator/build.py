@@ -29,6 +29,7 @@ import click
 
 from typing import Any
 
+from . import reuse
 from .checker import validate
 from .problems import has_errors
 from .reporter import render
@@ -67,58 +68,103 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: b
     if release is not None:
         _released[root.resolve()] = release
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    _gated.add(out.resolve())
-    deleting = None
+    site_dir = out.resolve()
+    _gated.add(site_dir)
+    # The record of the last build's pages is taken (and removed) before the site folder changes.
+    manifest = reuse.Manifest(root.resolve(), site_dir) if caching_enabled() else None
+    last_basis, last_pages = manifest.take() if manifest is not None else ("", {})
+    deleting: list[Any] = []
+    basis, kept = None, None
     try:
         # The hook is passed explicitly so any project folder (a synthetic corpus, a test
         # fixture) builds with this generator, whatever its mkdocs.yml says.
-        config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(out.resolve()),
-                             hooks=[str(HOOK)])
-        deleting = _set_aside(out.resolve(), root.resolve())  # once mkdocs has accepted the folder
+        config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(site_dir), hooks=[str(HOOK)])
+        if manifest is not None:
+            from .rules.personal_data import allowed_values
+
+            basis = reuse.basis(result.corpus, today=today, site_url=config["site_url"] or "",
+                                directory_urls=config["use_directory_urls"], allowed=allowed_values(result.corpus))
+        last = last_pages if basis is not None and basis == last_basis else {}
+        # Once mkdocs has accepted the folder: the last build's files moved aside, its record pages
+        # where this build may take them back (shell.Plan.previous).
+        moved, kept = _set_aside(site_dir, root.resolve(), {path.split("/", 1)[0] for path in last})
+        deleting.extend(moved)
+        if basis is not None:
+            _reusing[site_dir] = (basis, reuse.Previous(kept, basis, last) if kept is not None else None)
         build(config)
     except MkDocsException as exc:
+        _written.pop(site_dir, None)
         click.echo(f"生成网站失败：{exc}", err=True)
         return 1
     finally:
-        _gated.discard(out.resolve())
+        _gated.discard(site_dir)
+        _reusing.pop(site_dir, None)
         _abandon()  # also when mkdocs stopped half-way
-        if deleting is not None:
-            deleting.wait()
+        if kept is not None:  # the last build's pages this one did not take back
+            deleting.append(_delete(kept))
+        for process in deleting:
+            process.wait()
         _clean_staging()
-    leaks = _scanned.pop(out.resolve())  # on_post_build scanned every page
+        _mark("删除上次生成的文件")
+    leaks = _scanned.pop(site_dir)  # on_post_build scanned every page
+    written = _written.pop(site_dir, None)
     if leaks:
         click.echo(_withdraw(out, leaks), nl=False, err=True)
         return 1
-    click.echo(f"网站已生成：{out}（公示日期按 {today.isoformat()} 判断）")
+    recorded, kept_count = written if written is not None else ([], 0)
+    if manifest is not None and basis is not None and written is not None:
+        manifest.save(basis, recorded)
+        _mark("记下所写的记录页面")
+    kept_note = f"；{kept_count} 个记录页面与上次相同，沿用了上次生成的文件" if kept_count else ""
+    click.echo(f"网站已生成：{out}（公示日期按 {today.isoformat()} 判断{kept_note}）")
     return 0
 
 
-def _set_aside(site_dir: FsPath, root: FsPath) -> Any:
-    """The previous build's files, moved out of `site_dir` and deleted by another process while
-    this one builds (the process, to wait for; None if there was nothing to move).
+def caching_enabled() -> bool:
+    """Whether `portal build` may use `.cache/portal/` (not with ``--no-cache``): the validation
+    cache, and the record of the pages written (reuse.py)."""
+    from . import checker
+
+    return checker._use_cache
+
+
+def _set_aside(site_dir: FsPath, root: FsPath, keep: set[str]) -> tuple[list[Any], FsPath | None]:
+    """The previous build's files, moved out of `site_dir`: those not in the folders `keep` (top
+    level) deleted by another process while this one builds (the processes, to wait for), and
+    those in `keep` into a folder of their own for this build to take pages back from (or None).
 
     mkdocs empties the site folder before it builds: a county's 85,000 files took ~9 s to delete,
     mostly waiting on the file system (~2.5 s of CPU). Renamed into a sibling folder at once,
     they are deleted meanwhile. Dotfiles (a .git of a published branch) stay, as mkdocs keeps them;
-    whatever cannot be moved, mkdocs deletes as before. Never the project itself (`--out .`)."""
+    whatever cannot be moved, mkdocs deletes as before. Never the project itself (`--out .`).
+    Folders a build that was stopped left beside the site are deleted too."""
+    if root.is_relative_to(site_dir):
+        return [], None
+    try:
+        entries = [entry for entry in os.scandir(site_dir) if not entry.name.startswith(".")]
+        left = [FsPath(entry.path) for entry in os.scandir(site_dir.parent)
+                if entry.name.startswith((f".{site_dir.name}-old-", f".{site_dir.name}-kept-"))]
+        if not entries:
+            return [_delete(folder) for folder in left], None
+        trash = FsPath(tempfile.mkdtemp(prefix=f".{site_dir.name}-old-", dir=site_dir.parent))
+        kept = (FsPath(tempfile.mkdtemp(prefix=f".{site_dir.name}-kept-", dir=site_dir.parent))
+                if any(entry.name in keep for entry in entries) else None)
+    except OSError:
+        return [], None
+    for entry in entries:
+        try:
+            os.rename(entry.path, (kept if kept is not None and entry.name in keep else trash) / entry.name)
+        except OSError:
+            break
+    return [_delete(trash), *(_delete(folder) for folder in left)], kept
+
+
+def _delete(folder: FsPath) -> Any:
+    """A process deleting `folder`, to wait for."""
     import subprocess
     import sys
 
-    if root.is_relative_to(site_dir):
-        return None
-    try:
-        entries = [entry for entry in os.scandir(site_dir) if not entry.name.startswith(".")]
-        if not entries:
-            return None
-        trash = FsPath(tempfile.mkdtemp(prefix=f".{site_dir.name}-old-", dir=site_dir.parent))
-    except OSError:
-        return None
-    for entry in entries:
-        try:
-            os.rename(entry.path, trash / entry.name)
-        except OSError:
-            break
-    return subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)", str(trash)],
+    return subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)", str(folder)],
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -182,6 +228,10 @@ _writing: dict[FsPath, Any] = {}
 #: Projects whose record pages' writers have not started yet (see `_open_data_written`).
 _waiting: set[FsPath] = set()
 _jobs: dict[FsPath, tuple[Any, Any]] = {}
+#: Per site folder built by `portal build`: the basis of the record pages' keys and the last
+#: build's pages to take back (reuse.py); and, once written, the pages' writers (shell.Writing).
+_reusing: dict[FsPath, tuple[str, Any]] = {}
+_written: dict[FsPath, Any] = {}
 
 
 def on_config(config: Any) -> Any:
@@ -382,6 +432,11 @@ def _start_records(root: FsPath, config: Any, meanwhile: int | None = None) -> N
     plan = shell.Plan(_records.pop(root, []), site_dir, config["site_url"] or "", config["use_directory_urls"],
                       dict(_shells), allowed=allowed_values(corpus) if corpus is not None else frozenset(),
                       today=_today())
+    if site_dir in _reusing and corpus is not None:
+        from .pages import Context
+
+        basis, plan.previous = _reusing[site_dir]
+        plan.keys = reuse.Keys(corpus, Context, basis)
     _writing[site_dir] = shell.start(plan, meanwhile=meanwhile)
 
 
@@ -420,7 +475,8 @@ def on_post_build(config: Any) -> None:
     plan = writing.plan
     written, found = writing.wait()
     leaks += found
-    _mark(f"写出 {len(written)} 个记录页面")
+    _written[site_dir] = (writing.recorded, writing.kept)
+    _mark(f"写出 {len(written)} 个记录页面（{writing.kept} 个沿用上次的）")
     if job is not None:
         values, found = running.result()
         del _jobs[site_dir]
@@ -438,6 +494,7 @@ def on_post_build(config: Any) -> None:
         leaks += scan_page(sitemap.read_text(encoding="utf-8"), ".xml", sitemap.name, allowed=plan.allowed,
                            today=plan.today)
     _clean_staging()
+    _mark("改写并检查站点地图")
     if site_dir in _gated:
         _scanned[site_dir] = leaks
     elif leaks:

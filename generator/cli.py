@@ -47,7 +47,7 @@ def root_option(command: Callable) -> Callable:
 
 cache_option = click.option(
     "--no-cache", "no_cache", is_flag=True,
-    help="不使用、也不写入校验缓存（.cache/portal/），逐个重新检查全部文件。")
+    help="不使用、也不写入 .cache/portal/ 中的缓存：逐个重新检查全部文件；生成网站时每个记录页面都重新生成。")
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime.date:

@@ -48,5 +48,7 @@ def describe(root: FsPath) -> Release:
     commit = git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
     if not commit:
         return Release()
-    status = git(root, "status", "--porcelain")
+    # The portal's own cache (.cache/, which `portal build` updates as it starts) is never part of
+    # a release, even where a repository tracks it by mistake.
+    status = git(root, "status", "--porcelain", "--", ".", ":(exclude).cache")
     return Release(commit, tag_of(root, commit), dirty=bool(status))

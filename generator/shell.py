@@ -117,6 +117,12 @@ class Shell:
         pieces = re.split(f"({pattern})", output)
         return cls(tuple(pieces[0::2]), tuple(literals[token] for token in pieces[1::2]), skip)
 
+    def digest(self) -> str:
+        """A hash of the shell: part of each key of the pages poured into it (reuse.py)."""
+        import hashlib
+
+        return hashlib.sha256(repr((self.parts, self.slots, self.skip)).encode()).hexdigest()
+
     def fill(self, page: HtmlPage, url: str) -> str:
         body = page.body.replace("<h1>", f'<h1 id="{SKIP_TARGET}">', 1) if self.skip else page.body
         values = {"title": escape(page.title), "body": body, "url": f'href="{html.escape(url)}"'}
@@ -138,6 +144,12 @@ class Plan:
     shells: dict[int, Shell]
     allowed: Any = frozenset()
     today: Any = None
+    #: The keys of the pages (reuse.Keys) and the last build's pages to take back where a key is
+    #: unchanged (reuse.Previous); without them every page is made.
+    keys: Any = None
+    previous: Any = None
+    #: Per page of `pages` (once `start` has ordered them): its key, or None.
+    page_keys: list[str | None] | None = None
 
 
 def dest(uri: str, directory_urls: bool) -> str:
@@ -153,27 +165,45 @@ def dest(uri: str, directory_urls: bool) -> str:
 _plan: Plan | None = None
 
 
-def _write_range(bounds: tuple[int, int]) -> tuple[list[str], list[Problem]]:
+#: What a task of the writers returns: the paths of the pages (made or kept), the personal data
+#: found on those made, and (path, key, file signature, kept) of each page that has a key.
+Done = tuple[list[str], list[Problem], list[tuple[str, str, tuple[int, int, int, int], bool]]]
+
+
+def _write_range(bounds: tuple[int, int]) -> Done:
+    from .cache import signature
     from .pii import scan_page
 
     assert _plan is not None
-    plan, written, leaks = _plan, [], []
-    for uri, deferred in plan.pages[bounds[0]:bounds[1]]:
+    plan, written, leaks, recorded = _plan, [], [], []
+    site_dir = str(plan.site_dir)
+    for index in range(bounds[0], bounds[1]):
+        uri, deferred = plan.pages[index]
+        path = dest(uri, plan.directory_urls)
+        written.append(path)
+        key = plan.page_keys[index] if plan.page_keys is not None else None
+        if key is not None and plan.previous is not None:
+            # Made from the same files by the same code into the same shell: the last build's
+            # page, checked for personal data when it was written, is moved back (reuse.py).
+            kept = plan.previous.take(path, key, site_dir)
+            if kept is not None:
+                recorded.append((path, key, kept, True))
+                continue
         page = deferred()
         url = address(uri, plan.directory_urls)
         text = plan.shells[depth(uri, plan.directory_urls)].fill(page, plan.site_url + url)
-        path = dest(uri, plan.directory_urls)
-        _write(os.path.join(plan.site_dir, path), text.encode("utf-8"))
-        written.append(path)
+        stat = _write(os.path.join(site_dir, path), text.encode("utf-8"))
+        if key is not None:
+            recorded.append((path, key, signature(stat), False))
         # Only the article and title come from the data: the rest of the page is the shell, the
         # same on every page, and scanned once (`write_pages`). A finding is located on the page.
         if scan_page(f"<h1>{escape(page.title)}</h1>{page.body}", ".html", path, allowed=plan.allowed,
                      today=plan.today):
             leaks.extend(scan_page(text, ".html", path, allowed=plan.allowed, today=plan.today))
-    return written, leaks
+    return written, leaks, recorded
 
 
-def _write(target: str, data: bytes) -> None:
+def _write(target: str, data: bytes) -> os.stat_result:
     """`data` as the file `target`, its folder made if need be: the fewest system calls (a county
     writes ~40,000 pages, each in a folder of its own)."""
     try:
@@ -187,6 +217,7 @@ def _write(target: str, data: bytes) -> None:
         view = memoryview(data)
         while view:  # a write may take less than all (a full disk raises)
             view = view[os.write(handle, view):]
+        return os.fstat(handle)
     finally:
         os.close(handle)
 
@@ -200,9 +231,13 @@ class Writing:
     """Record pages being written by forked processes (`start`), or to be written by `wait`."""
 
     def __init__(self, plan: Plan, ranges: list[tuple[int, int]], pool: Any = None, pending: Any = None,
-                 done: list[tuple[list[str], list[Problem]]] | None = None):
+                 done: list[Done] | None = None):
         self.plan, self.ranges, self.pool, self.pending = plan, ranges, pool, pending
         self.done = done or []  # what this process wrote before the writers started (`start`)
+        #: Once waited for: (path, key, file signature) of every page with a key (reuse.Manifest),
+        #: and how many pages were kept from the last build.
+        self.recorded: list[tuple[str, str, tuple[int, int, int, int]]] = []
+        self.kept = 0
 
     def wait(self) -> tuple[list[str], list[Problem]]:
         """The paths written and the personal data found on them, once every page is written."""
@@ -218,8 +253,10 @@ class Writing:
                 results = [*self.done, *self.pending.get()]
             finally:
                 self.cancel()
-        written = [path for paths, _ in results for path in paths]
-        leaks = [leak for _, found in results for leak in found]
+        written = [path for paths, _, _ in results for path in paths]
+        leaks = [leak for _, found, _ in results for leak in found]
+        self.recorded = [(path, key, sig) for _, _, recorded in results for path, key, sig, _ in recorded]
+        self.kept = sum(kept for _, _, recorded in results for _, _, _, kept in recorded)
         from .pii import scan_page
 
         for level, shell in sorted(self.plan.shells.items()):
@@ -261,6 +298,11 @@ def start(plan: Plan, *, processes: int | None = None, meanwhile: int | None = N
     # it touches their reference counts.
     heavy = [page for page in plan.pages if not _light(page[0])]
     plan.pages = [*heavy, *sorted((page for page in plan.pages if _light(page[0])), key=lambda p: p[0])]
+    if plan.keys is not None:
+        shells = {level: shell.digest() for level, shell in plan.shells.items()}
+        plan.page_keys = [plan.keys.key(deferred.make, deferred.args,
+                                        shells[depth(uri, plan.directory_urls)]) if isinstance(deferred, Deferred)
+                          else None for uri, deferred in plan.pages]
     step = max(1, min(500, -(-count // (workers * 4))))
     ranges = [(index, index + 1) for index in range(len(heavy))]
     first, load = len(heavy), 0

@@ -208,7 +208,7 @@ def test_no_record_writer_is_forked_while_the_open_data_is_written(project: Path
         if os.getpid() == main:
             main_wrote.touch()
             time.sleep(0.05)  # slow enough that pages are left for the writers once the open data is done
-        write_page(target, data)
+        return write_page(target, data)
 
     def spy_cut(output, canonical):
         shells_ready.touch()
@@ -254,4 +254,4 @@ def test_a_build_into_the_project_folder_itself_deletes_nothing(project: Path):
     before = sorted(path.relative_to(project) for path in project.rglob("*"))
     assert build_module.build_site(project, out=project, today=datetime.date(2026, 11, 27)) == 1
     assert sorted(path.relative_to(project) for path in project.rglob("*") if ".cache" not in path.parts) == before
-    assert build_module._set_aside(project, project) is None
+    assert build_module._set_aside(project, project, set()) == ([], None)

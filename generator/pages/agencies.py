@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..reuse import ALL_BUT_DECISIONS, reads
 from . import Context, Deferred, HtmlPage, benchmarks, decisions
 from .links import agency_uri
 
@@ -24,6 +25,7 @@ def pages(ctx: Context) -> dict[str, Any]:
     return out
 
 
+@reads(*ALL_BUT_DECISIONS)
 def page(ctx: Context, agency: dict, documents: list[dict], items: list[dict], officers: list[dict],
          shown: list[dict]) -> HtmlPage:
     """A body's page: identity, duties and basis, procedures, remedies, officers, items, benchmarks, decisions."""

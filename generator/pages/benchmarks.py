@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import penalties
+from ..reuse import ALL_BUT_DECISIONS, reads
 from . import Context, Deferred, HtmlPage
 from .links import benchmark_entries, benchmark_paging
 
@@ -34,6 +35,7 @@ def pages(ctx: Context) -> dict[str, Any]:
     return out
 
 
+@reads(*ALL_BUT_DECISIONS)
 def page(ctx: Context, document: dict, parents: dict, children: dict, paging: Any, number: int = 1) -> HtmlPage:
     """Page `number` of a benchmark document: its fields, then a section per entry of the page
     (anchor: the entry's id), with a pager when there are several."""

@@ -28,6 +28,7 @@ from ..display import FOREVER, display_until, period
 from ..layout import Placement
 from ..penalties import fine_ranges, kinds, tier_named
 from ..render import escape
+from ..reuse import reads
 from . import Context, Deferred, HtmlPage
 from .links import address, agency_uri, href
 from .paging import Paging, list_pages, rows_file
@@ -45,7 +46,7 @@ ATTRIBUTES = (*(key for key, _ in FACETS), "date", "amount")
 
 def pages(ctx: Context) -> dict[str, Any]:
     rows = [_row(ctx, d) for d in ctx.shown]
-    out = list_pages(LIST, len(rows), functools.partial(list_page, ctx, rows, _facets(ctx, rows)),
+    out = list_pages(LIST, rows, functools.partial(list_page, ctx, _facets(ctx, rows)),
                      functools.partial(list_file, ctx, rows))
     for decision in ctx.shown:
         uri = page_uri(ctx, decision)
@@ -53,11 +54,11 @@ def pages(ctx: Context) -> dict[str, Any]:
     return out
 
 
-def list_page(ctx: Context, rows: list[dict[str, Any]], facets: list[dict[str, Any]], paging: Paging,
-              number: int) -> HtmlPage:
-    """Page `number` of the list: its rows (newest first), the facets, and links to the other pages."""
+@reads("agency")
+def list_page(ctx: Context, facets: list[dict[str, Any]], paging: Paging, number: int,
+              shown: list[dict[str, Any]]) -> HtmlPage:
+    """Page `number` of the list: its rows `shown` (newest first), the facets, and links to the other pages."""
     uri = paging.uri(number)
-    shown = paging.of(rows, number)
     body = ctx.env.get_template("decisions.html.j2").render(
         **ctx.base, src_uri=uri, rows=shown, facets=facets, names=ctx.names,
         links=links(ctx, [row["d"] for row in shown], uri), paging=paging.context(number, ctx.directory_urls))
@@ -83,6 +84,7 @@ def list_file(ctx: Context, rows: list[dict[str, Any]], uri: str) -> str:
     return rows_file(ATTRIBUTES, out)
 
 
+@reads("agency", "items", "benchmark", "personnel", "law")
 def page(ctx: Context, decision: dict, uri: str) -> HtmlPage:
     """The page of one decision on display."""
     body = ctx.env.get_template("decision.html.j2").render(**ctx.base, src_uri=uri,

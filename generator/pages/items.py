@@ -6,6 +6,7 @@ import functools
 from typing import Any
 
 from ..corpus import Ref
+from ..reuse import reads
 from . import Context, Deferred, HtmlPage, decisions
 from .links import FILTER_SCRIPT, filter_script, href, item_uri
 from .paging import Paging, list_pages, rows_file
@@ -23,7 +24,7 @@ def pages(ctx: Context) -> dict[str, Any]:
     shown: dict[str, list[dict]] = {}
     for decision in ctx.shown:
         shown.setdefault(decision.get("item"), []).append(decision)
-    out = list_pages(LIST, len(items), functools.partial(list_page, ctx, items, _filters(ctx, items)),
+    out = list_pages(LIST, items, functools.partial(list_page, ctx, _filters(ctx, items)),
                      functools.partial(list_file, ctx, items))
     out[FILTER_SCRIPT] = filter_script()
     for agency_id, item in items:
@@ -32,12 +33,13 @@ def pages(ctx: Context) -> dict[str, Any]:
     return out
 
 
-def list_page(ctx: Context, items: list[tuple[str, dict]], filters: list[dict[str, Any]], paging: Paging,
-              number: int) -> HtmlPage:
-    """Page `number` of the list: its items (by body, then code), the filters, links to the other pages."""
+@reads("agency")
+def list_page(ctx: Context, filters: list[dict[str, Any]], paging: Paging, number: int,
+              items: list[tuple[str, dict]]) -> HtmlPage:
+    """Page `number` of the list: its `items` (by body, then code), the filters, links to the other pages."""
     uri = paging.uri(number)
     body = ctx.env.get_template("items.html.j2").render(
-        **ctx.base, src_uri=uri, rows=paging.of(items, number), filters=filters, names=ctx.names,
+        **ctx.base, src_uri=uri, rows=items, filters=filters, names=ctx.names,
         paging=paging.context(number, ctx.directory_urls))
     return HtmlPage("执法事项清单" if number == 1 else f"执法事项清单（第 {number} 页）", body)
 
@@ -51,6 +53,7 @@ def list_file(ctx: Context, items: list[tuple[str, dict]], uri: str) -> str:
         for agency_id, item in items])
 
 
+@reads("agency", "items", "benchmark", "law")
 def page(ctx: Context, agency_id: str, item: dict, entries: list, shown: list[dict]) -> HtmlPage:
     """The page of one item: its fields, basis, benchmarks, history and the decisions on display."""
     uri = item_uri(item["code"])

@@ -11,6 +11,7 @@ from typing import Any
 from .. import citations
 from ..numerals import to_chinese
 from ..rules.legal_citations import resolved
+from ..reuse import ALL_BUT_DECISIONS, reads
 from . import Context, Deferred, HtmlPage
 from .links import agency_uri, article_anchor, benchmark_uri, item_uri, law_uri
 
@@ -30,6 +31,7 @@ def pages(ctx: Context) -> dict[str, Any]:
     return out
 
 
+@reads(*ALL_BUT_DECISIONS)
 def page(ctx: Context, law: dict, cited: set, citing: dict) -> HtmlPage:
     """A law's page: its fields, and each article (anchor ``article-N``) with the records citing it."""
     uri = law_uri(law["id"])

@@ -93,15 +93,17 @@ class Paging:
                 *([("下一页", number + 1), ("末页", self.count)] if number < self.count else [])]
 
 
-def list_pages(first_uri: str, total: int, page: Callable[[Paging, int], HtmlPage],
+def list_pages(first_uri: str, rows: Sequence[Any], page: Callable[[Paging, int, Sequence[Any]], HtmlPage],
                rows_of: Callable[[str], str]) -> dict[str, Any]:
-    """The pages of a list of `total` rows: the first made now (it is in the nav, so mkdocs renders
-    it), the others `Deferred` and written like record pages, and, when there is more than one, the
-    file of every row (`rows_of(its URI)`)."""
-    paging = Paging(first_uri, total)
-    out: dict[str, Any] = {first_uri: page(paging, 1)}
+    """The pages of a list of `rows`: the first made now (it is in the nav, so mkdocs renders it),
+    the others `Deferred` and written like record pages, and, when there is more than one, the
+    file of every row (`rows_of(its URI)`). Each page is made from its own rows
+    (``page(paging, number, rows of the page)``), so that a changed row changes only its page's
+    key (reuse.py)."""
+    paging = Paging(first_uri, len(rows))
+    out: dict[str, Any] = {first_uri: page(paging, 1, paging.of(rows, 1))}
     for number in range(2, paging.count + 1):
-        out[paging.uri(number)] = Deferred(page, (paging, number))
+        out[paging.uri(number)] = Deferred(page, (paging, number, paging.of(rows, number)))
     if paging.count > 1:
         out[paging.rows_uri] = rows_of(paging.rows_uri)
     return out

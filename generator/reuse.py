@@ -1,0 +1,338 @@
+"""Record pages kept from the previous build when nothing they are made from has changed.
+
+After one decision changes, a county's rebuild made all ~40,000 record pages again: ~30 s of
+rendering, writing and scanning for one changed page. Now each record page (`pages.Deferred`)
+has a key, a hash of everything its content can depend on:
+
+- the build's basis (`basis`): the generator's code and templates, the libraries that render,
+  Python, the day, the site's address and URL style, the page sizes, the schemas, the values the
+  personal-data check allows, and the files any page may read (site.yaml, the calendars, the
+  allowlist, releases.yaml); and the shell its article is poured into (theme, nav, footer);
+- its maker and the maker's arguments, walked: a record stands for the file it came from (its
+  path and SHA-256), any other value for itself (`Keys`);
+- the kinds of data files its maker reads through the build's `Context` (the maker's `reads`
+  declaration): each kind as one hash over all its files.
+
+A maker that declares nothing, or an argument of a type the walk does not know, gives no key,
+and that page is always made. `portal build` moves the previous site aside (build._set_aside);
+a page whose key is the one recorded when it was written there, its file unchanged since (size,
+times, inode), is moved back instead of being made, written and checked for personal data again.
+The record is kept in ``.cache/portal/`` (`Manifest`), signed with the cache's key so that a
+record committed to the repository (or copied from elsewhere) is never trusted, and only after a
+build that published: a build that stopped or found personal data leaves none.
+
+tests/test_reuse.py changes every data file of the sample project in turn and checks that every
+page whose key did not change is, made again, the same page, and that the changed record's own
+page got a new key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import functools
+import hashlib
+import hmac
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable
+from importlib import metadata
+from pathlib import Path as FsPath
+from typing import Any
+
+from markupsafe import Markup
+
+from . import cache
+from .corpus import Corpus, Document, Ref
+
+#: Kinds of data files every page may read (through the site's settings, display periods and
+#: working days, the personal-data check): part of every page's key.
+SHARED_KINDS = ("site", "calendar", "pii-allowlist", "releases")
+#: The kinds of records a page can show: a maker declares which of these it reads (`reads`).
+RECORD_KINDS = ("agency", "law", "benchmark", "personnel", "items", "decision")
+#: Everything but the decisions: what pages of bodies, laws and benchmark documents read.
+ALL_BUT_DECISIONS = ("agency", "law", "benchmark", "personnel", "items")
+#: Libraries whose output is on the pages.
+PACKAGES = ("Jinja2", "MarkupSafe", "zxing-cpp", "PyYAML", "mkdocs", "mkdocs-material")
+#: Format of the record of written pages; bump when its layout changes.
+FORMAT = 1
+
+_PACKAGE_DIR = FsPath(__file__).resolve().parent
+
+
+def reads(*kinds: str) -> Callable[[Callable], Callable]:
+    """Declare the kinds of data files a page maker reads through the `Context` it is given
+    (beyond its other arguments, which are walked): e.g. a decision's page reads its body, its
+    item, the benchmark entry and the officers from the corpus."""
+    unknown = set(kinds) - set(RECORD_KINDS)
+    if unknown:
+        raise ValueError(f"unknown kinds: {sorted(unknown)}")
+
+    def declare(maker: Callable) -> Callable:
+        maker.reads = tuple(sorted(kinds))  # type: ignore[attr-defined]
+        return maker
+
+    return declare
+
+
+@functools.cache
+def code_digest() -> str:
+    """A hash of the generator's files (code, templates, scripts) and the libraries that render."""
+    digest = hashlib.sha256(f"format {FORMAT}; python {sys.version}".encode())
+    for path in sorted(_PACKAGE_DIR.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(_PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for package in PACKAGES:
+        try:
+            version = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{package}=={version};".encode())
+    return digest.hexdigest()
+
+
+def basis(corpus: Corpus, *, today: datetime.date, site_url: str, directory_urls: bool,
+          allowed: Iterable[str]) -> str | None:
+    """What every page's key starts with (see the module's docstring); None when a file every
+    page reads has no known hash (then no page is kept)."""
+    from .pages import links, paging
+    from .schemas import SCHEMA_DIR
+
+    shared = _kind_digest(corpus, SHARED_KINDS)
+    if shared is None:
+        return None
+    digest = hashlib.sha256()
+    for part in (code_digest(), shared, today.isoformat(), site_url, str(directory_urls),
+                 f"{paging.PAGE_ROWS} {links.ENTRY_ROWS}",
+                 *(f"{path.name}:{hashlib.sha256(path.read_bytes()).hexdigest()}"
+                   for path in sorted(SCHEMA_DIR.iterdir()) if path.is_file()),
+                 json.dumps(sorted(allowed), ensure_ascii=False)):
+        digest.update(part.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _kind_digest(corpus: Corpus, kinds: Iterable[str]) -> str | None:
+    digest = hashlib.sha256()
+    for kind in kinds:
+        digest.update(f"[{kind}]".encode())
+        for document in corpus.of(kind):
+            known = corpus.digests.get(document.file)
+            if known is None:
+                return None
+            digest.update(f"{document.file}\0{known}\0".encode())
+    return digest.hexdigest()
+
+
+class Unkeyable(Exception):
+    """A value the walk does not know how to hash: the page is made, never kept."""
+
+
+class Keys:
+    """The key of each record page of one build (see the module's docstring)."""
+
+    def __init__(self, corpus: Corpus, context_type: type, basis: str):
+        self.basis = basis
+        self.context_type = context_type
+        self._corpus = corpus
+        #: id of a record (a file's data, or a mapping in one of its lists) → its file's token;
+        #: the records are held here too, so that no id is reused while this lives.
+        self._records: dict[int, tuple[Any, bytes]] = {}
+        for document in corpus.documents:
+            known = corpus.digests.get(document.file)
+            if known is None:
+                continue  # walked by value instead
+            token = hashlib.blake2b(f"{document.file}\0{known}".encode(), digest_size=16).digest()
+            self._records[id(document)] = (document, token)
+            data = document.data
+            if isinstance(data, dict):
+                self._records[id(data)] = (data, token)
+                for value in data.values():
+                    if isinstance(value, list):
+                        for record in value:
+                            if isinstance(record, dict):
+                                self._records[id(record)] = (record, token)
+        self._kinds: dict[tuple[str, ...], str | None] = {}
+        #: id of a large list or mapping already walked → its token (held, as above)
+        self._memo: dict[int, tuple[Any, bytes]] = {}
+
+    def key(self, make: Callable, args: tuple, shell: str) -> str | None:
+        """The page's key, or None when it is to be made whatever the last build wrote."""
+        maker = make.func if isinstance(make, functools.partial) else make
+        kinds = getattr(maker, "reads", None)
+        if kinds is None:
+            return None
+        context = self._kinds.get(kinds)
+        if context is None and kinds not in self._kinds:
+            context = self._kinds[kinds] = _kind_digest(self._corpus, kinds)
+        if context is None:
+            return None
+        digest = hashlib.blake2b(f"{self.basis}\0{shell}\0{context}\0".encode(), digest_size=20)
+        try:
+            self._feed(digest, make, context)
+            self._feed(digest, args, context)
+        except (Unkeyable, RecursionError):
+            return None
+        return digest.hexdigest()
+
+    def _feed(self, digest: Any, value: Any, context: str) -> None:
+        kind = type(value)
+        if kind is str or kind is Markup:
+            data = value.encode("utf-8", "surrogatepass")
+            digest.update(b"s%d:" % len(data))
+            digest.update(data)
+        elif value is None or kind is bool or kind is int or kind is float:
+            digest.update(f"{kind.__name__}:{value!r};".encode())
+        elif kind is dict or kind is list or kind is tuple:
+            found = self._records.get(id(value)) or self._memo.get(id(value))
+            if found is not None:
+                digest.update(b"r")
+                digest.update(found[1])
+            elif len(value) < 8:  # small: walked into the page's hash itself
+                digest.update(b"%s%d(" % (kind.__name__[0].encode(), len(value)))
+                if kind is dict:
+                    for key, item in value.items():
+                        self._feed(digest, key, context)
+                        self._feed(digest, item, context)
+                else:
+                    for item in value:
+                        self._feed(digest, item, context)
+            else:
+                digest.update(b"r")
+                digest.update(self._token(value, context))
+        elif kind is set or kind is frozenset:
+            digest.update(b"S")
+            digest.update(self._token(value, context))
+        elif isinstance(value, self.context_type):
+            digest.update(b"C")  # what it gives the maker: its declared kinds, already in the key
+        elif kind is Document or kind is Ref:
+            document = value if kind is Document else value.document
+            found = self._records.get(id(document))
+            if found is None:
+                raise Unkeyable(document.file)
+            digest.update(b"D")
+            digest.update(found[1])
+            if kind is Ref:
+                self._feed(digest, tuple(value.path), context)
+        elif kind is datetime.date or kind is datetime.datetime:
+            digest.update(f"{kind.__name__}:{value.isoformat()};".encode())
+        elif isinstance(value, functools.partial):
+            digest.update(b"P")
+            self._feed(digest, value.func, context)
+            self._feed(digest, value.args, context)
+            self._feed(digest, sorted(value.keywords.items()), context)
+        elif callable(value) and hasattr(value, "__qualname__") and hasattr(value, "__module__"):
+            digest.update(f"F{value.__module__}.{value.__qualname__};".encode())
+        elif dataclasses.is_dataclass(value) or isinstance(value, tuple):
+            digest.update(f"T{kind.__module__}.{kind.__qualname__}:".encode())
+            fields = ([getattr(value, field.name) for field in dataclasses.fields(value)]
+                      if dataclasses.is_dataclass(value) else list(value))
+            self._feed(digest, fields, context)
+        else:
+            raise Unkeyable(kind.__qualname__)
+
+    def _alone(self, value: Any, context: str) -> bytes:
+        digest = hashlib.blake2b(digest_size=16)
+        self._feed(digest, value, context)
+        return digest.digest()
+
+    def _token(self, value: Any, context: str) -> bytes:
+        found = self._records.get(id(value)) or self._memo.get(id(value))
+        if found is not None:
+            return found[1]
+        digest = hashlib.blake2b(type(value).__name__.encode(), digest_size=16)
+        if type(value) is dict:
+            for key, item in value.items():
+                self._feed(digest, key, context)
+                self._feed(digest, item, context)
+        elif type(value) in (set, frozenset):
+            for token in sorted(self._alone(item, context) for item in value):  # in no particular order
+                digest.update(token)
+        else:
+            for item in value:
+                self._feed(digest, item, context)
+        token = digest.digest()
+        self._memo[id(value)] = (value, token)
+        return token
+
+
+# --- the record of the pages a build wrote --------------------------------------------------------------
+
+
+class Manifest:
+    """The record pages of the last build into one site folder: path → (key, file signature).
+
+    Kept in the project's cache folder, one file per site folder, signed (cache.py's key)."""
+
+    def __init__(self, root: FsPath, site_dir: FsPath):
+        name = hashlib.sha256(str(site_dir).encode()).hexdigest()[:16]
+        self.path = root / cache.CACHE_DIR / f"pages-{name}.json"
+        self.site_dir = str(site_dir)
+        self.key = cache._secret()
+
+    def take(self) -> tuple[str, dict[str, tuple[str, cache.Signature]]]:
+        """The basis and pages the last build recorded, and the record removed: from now on the
+        site folder changes, and only a build that publishes records it again."""
+        found: tuple[str, dict[str, tuple[str, cache.Signature]]] = ("", {})
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return found
+        try:
+            self.path.unlink()
+        except OSError:
+            return found  # a record that cannot be removed is not trusted either
+        if self.key is None or len(data) < 32 or not hmac.compare_digest(cache._mac(self.key, data[32:]), data[:32]):
+            return found
+        try:
+            stored = json.loads(data[32:])
+            if stored.get("format") != FORMAT or stored.get("site") != self.site_dir:
+                return found
+            pages = {path: (str(entry[0]), tuple(int(n) for n in entry[1])) for path, entry in stored["pages"].items()}
+            return str(stored["basis"]), pages  # type: ignore[return-value]
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            return found
+
+    def save(self, basis: str, pages: Iterable[tuple[str, str, cache.Signature]]) -> None:
+        if self.key is None:
+            return
+        data = json.dumps({"format": FORMAT, "site": self.site_dir, "basis": basis,
+                           "pages": {path: [key, list(sig)] for path, key, sig in pages}},
+                          ensure_ascii=False, separators=(",", ":")).encode()
+        cache.write_atomic(self.path.parent, self.path.name, cache._mac(self.key, data) + data)
+
+
+@dataclasses.dataclass
+class Previous:
+    """The last build's record pages, moved aside into `folder` (build._set_aside), to be taken back."""
+
+    folder: FsPath
+    basis: str
+    pages: dict[str, tuple[str, cache.Signature]]
+
+    def take(self, path: str, key: str, site_dir: str) -> cache.Signature | None:
+        """Move the last build's page at `path` back into the site if its key is `key` and its
+        file is as that build left it; its signature now, or None (then it is to be made)."""
+        entry = self.pages.get(path)
+        if entry is None or entry[0] != key:
+            return None
+        old = os.path.join(self.folder, path)
+        target = os.path.join(site_dir, path)
+        try:
+            if cache.signature(os.stat(old)) != entry[1]:
+                return None
+            folder, name = os.path.split(old)
+            # A page alone in its folder (``decisions/<body>/<page>/index.html``) goes back with
+            # its folder: no empty folder is left to delete, and none is made.
+            if os.listdir(folder) == [name] and "/" in path and not os.path.lexists(os.path.dirname(target)):
+                source, destination = folder, os.path.dirname(target)
+            else:
+                source, destination = old, target
+            try:
+                os.rename(source, destination)
+            except FileNotFoundError:
+                os.makedirs(os.path.dirname(destination), exist_ok=True)
+                os.rename(source, destination)
+            return cache.signature(os.stat(target))
+        except OSError:
+            return None

@@ -1,0 +1,321 @@
+"""A record page is kept from the last build only when it would be made the same (reuse.py).
+
+The property: whatever changes in the data, a page whose key did not change is, made again, the
+very same page. The bundled sample is changed one file at a time, in memory (a text in it, and a
+few changes of structure: a record moved, one removed, a reference pointed elsewhere), and every
+record page is made again and compared.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import reuse
+from generator.checker import validate
+from generator.corpus import Corpus, Document
+from generator.pages import Context, Deferred
+from generator.render import pages
+
+from .conftest import REPO
+
+TODAY = datetime.date(2026, 6, 30)
+
+
+@pytest.fixture(scope="module")
+def sample() -> Corpus:
+    result = validate(REPO, use_cache=False)
+    assert not [p for p in result.problems if p.severity == "error"]
+    return result.corpus
+
+
+def made(corpus: Corpus, today: datetime.date = TODAY) -> dict[str, tuple[str | None, str | None]]:
+    """Every record page of `corpus`: URI → (key, the page as made, or None if making it failed)."""
+    corpus = _fresh(corpus)
+    generated = pages(corpus, today, defer=True)
+    basis = reuse.basis(corpus, today=today, site_url="https://example.org/", directory_urls=True, allowed=[])
+    assert basis is not None
+    keys = reuse.Keys(corpus, Context, basis)
+    out: dict[str, tuple[str | None, str | None]] = {}
+    for uri, content in generated.items():
+        if isinstance(content, Deferred):
+            key = keys.key(content.make, content.args, "shell")
+            try:
+                page = content()
+                text: str | None = page.title + "\n" + page.body
+            except Exception:  # noqa: BLE001 - data the checks would have refused; compared as "failed"
+                text = None
+            out[uri] = (key, text)
+    return out
+
+
+def _fresh(corpus: Corpus) -> Corpus:
+    """The same documents with the corpus's indexes made again (as a build after the change would)."""
+    fresh = Corpus(corpus.root, list(corpus.documents))
+    fresh.digests = dict(corpus.digests)
+    return fresh
+
+
+def _values(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
+    """(path, value) of every scalar in `value`."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _values(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _values(item, (*path, index))
+    else:
+        yield path, value
+
+
+def _at(value: Any, path: tuple) -> tuple[Any, Any]:
+    for step in path[:-1]:
+        value = value[step]
+    return value, path[-1]
+
+
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def changed_values(document: Document, numbers: bool = True) -> Callable[[], None]:
+    """Append to every text of `document` written in Chinese (names, titles, facts: what pages
+    show; ids and codes stay, so that references still hold) and, with `numbers`, add one to
+    every number; the undo."""
+    undo = []
+    for path, value in list(_values(document.data)):
+        if isinstance(value, str) and _CHINESE.search(value):
+            changed: Any = value + "※改"
+        elif numbers and isinstance(value, (int, float)) and not isinstance(value, bool):
+            changed = value + 1
+        else:
+            continue
+        parent, last = _at(document.data, path)
+        parent[last] = changed
+        undo.append(functools.partial(parent.__setitem__, last, value))
+    return lambda: [step() for step in reversed(undo)]
+
+
+def check(corpus: Corpus, before: dict, document: Document, change: Callable[[], Callable[[], None]]) -> int | None:
+    """Apply `change` to `document` (its file's hash changes too), make every page again, undo.
+    Every page whose key is unchanged must be made the same; the number of pages that changed
+    (None if the site could not be made at all)."""
+    digest = corpus.digests[document.file]
+    undo = change()
+    corpus.digests[document.file] = "changed"
+    try:
+        after = made(corpus)
+    except Exception:  # noqa: BLE001 - the site's lists could not be made: data the checks refuse
+        return None
+    finally:
+        undo()
+        corpus.digests[document.file] = digest
+    differing = 0
+    for uri in before.keys() & after.keys():
+        (old_key, old_text), (new_key, new_text) = before[uri], after[uri]
+        assert old_key is not None, uri  # every record page has a key
+        if old_text != new_text:
+            differing += 1
+            assert old_key != new_key, f"{uri} changed with {document.file} but its key did not"
+    return differing
+
+
+def test_every_record_page_has_a_key(sample: Corpus):
+    before = made(sample)
+    assert before and all(key is not None for key, _ in before.values())
+    families = {uri.split("/")[0] for uri in before}
+    assert families == {"decisions", "items", "benchmarks", "agencies", "laws"}
+
+
+def test_a_page_whose_key_is_unchanged_is_made_the_same_whichever_file_changed(sample: Corpus):
+    before = made(sample)
+    # Every file but the decisions, and every fifth decision: all its Chinese texts and numbers at
+    # once (the texts alone when changed numbers break the site's lists: data the checks refuse).
+    documents = [d for d in sample.documents if d.kind != "decision" and any(_values(d.data))]
+    documents += [d for d in sample.documents if d.kind == "decision"][::5]
+    changing = 0
+    for document in documents:
+        differing = check(sample, before, document, functools.partial(changed_values, document))
+        if differing is None:
+            differing = check(sample, before, document, functools.partial(changed_values, document, False))
+        changing += (differing or 0) > 0
+    print(f"{changing} of {len(documents)} files' texts showed on a page")
+    assert changing >= len(documents) * 0.8, (changing, len(documents))
+
+
+def _decision(sample: Corpus, visible: bool = True) -> Document:
+    from generator.render import visible as shown
+
+    site = sample.site.data
+    return next(d for d in sample.of("decision") if shown(d.data, TODAY, site) == visible and d.data.get("item"))
+
+
+def test_changes_of_structure_change_the_keys_of_the_pages_they_show_on(sample: Corpus):
+    before = made(sample)
+    decision = _decision(sample)
+    items = next(d for d in sample.of("items") if len(d.data["items"]) > 2)
+    officers = next(d for d in sample.of("personnel") if d.data.get("officers"))
+    benchmark = next(d for d in sample.of("benchmark") if len(d.data.get("entries", [])) > 2)
+    other_item = next(code for code in sample.items if code != decision.data["item"])
+
+    def swap(values: list, first: int, second: int) -> Callable[[], None]:
+        values[first], values[second] = values[second], values[first]
+        return functools.partial(swap, values, first, second)
+
+    def removed(values: list, index: int) -> Callable[[], None]:
+        value = values.pop(index)
+        return lambda: values.insert(index, value)
+
+    def pointed(record: dict, key: str, target: Any) -> Callable[[], None]:
+        old = record[key]
+        record[key] = target
+        return functools.partial(record.__setitem__, key, old)
+
+    cases = [
+        (decision, lambda: pointed(decision.data, "item", other_item)),  # the decision moves to another item's page
+        (decision, lambda: pointed(decision.data, "decided_on", "2020-01-02")),  # its display period is over
+        (items, lambda: swap(items.data["items"], 0, 1)),
+        (items, lambda: removed(items.data["items"], 1)),
+        (officers, lambda: removed(officers.data["officers"], 0)),
+        (benchmark, lambda: swap(benchmark.data["entries"], 0, 2)),
+        (benchmark, lambda: removed(benchmark.data["entries"], 1)),
+    ]
+    for document, change in cases:
+        assert (check(sample, before, document, change) or 0) > 0, document.file
+
+
+def test_the_day_and_the_shell_are_part_of_every_key(sample: Corpus):
+    corpus = _fresh(sample)
+    generated = [content for content in pages(corpus, TODAY, defer=True).values() if isinstance(content, Deferred)]
+    page = generated[0]
+
+    def key(today: datetime.date = TODAY, frame: str = "shell", site_url: str = "/", directory_urls: bool = True,
+            allowed: list[str] | None = None) -> str | None:
+        basis = reuse.basis(corpus, today=today, site_url=site_url, directory_urls=directory_urls,
+                            allowed=allowed or [])
+        return reuse.Keys(corpus, Context, basis).key(page.make, page.args, frame)
+
+    assert key() == key()
+    others = [key(today=TODAY + datetime.timedelta(days=1)), key(frame="another theme"), key(site_url="/x/"),
+              key(directory_urls=False), key(allowed=["某某"])]
+    assert key() not in others and len(set(others)) == len(others)
+
+
+def test_a_maker_that_declares_nothing_or_an_argument_not_understood_gives_no_key(sample: Corpus):
+    corpus = _fresh(sample)
+    keys = reuse.Keys(corpus, Context, "basis")
+
+    def undeclared(value: Any) -> None: ...
+
+    @reuse.reads("agency")
+    def declared(value: Any) -> None: ...
+
+    assert keys.key(undeclared, ("x",), "shell") is None
+    assert keys.key(declared, ("x",), "shell") is not None
+    assert keys.key(declared, (object(),), "shell") is None
+    with pytest.raises(ValueError):
+        reuse.reads("decisions")  # not a kind of data file
+
+
+# --- `portal build` over its last site ------------------------------------------------------------------------
+
+DECISION = "data/agencies/lsscjgj/decisions/2024/2024-012.yaml"
+KEPT = re.compile(r"(\d+) 个记录页面与上次相同")
+
+
+def build(cli, project: Path, out: Path, *extra: str) -> tuple[int, int, str]:
+    """`portal build` into `out`: (exit code, record pages kept from the last build, stderr)."""
+    code, stdout, stderr = cli("build", "--root", str(project), "--out", str(out), "--today", "2026-11-27", *extra)
+    found = KEPT.search(stdout)
+    return code, int(found.group(1)) if found else 0, stderr
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
+            if path.is_file()}
+
+
+def record_pages(project: Path) -> int:
+    from generator.checker import validate as check
+
+    generated = pages(check(project, use_cache=False).corpus, datetime.date(2026, 11, 27), defer=True)
+    return sum(isinstance(content, Deferred) for content in generated.values())
+
+
+def test_a_rebuild_keeps_the_unchanged_pages_and_writes_the_site_a_fresh_build_would(cli, project: Path):
+    site, fresh = project / "site", project.parent / "fresh"
+    assert build(cli, project, site)[:2] == (0, 0)
+    count = record_pages(project)
+    assert build(cli, project, site)[:2] == (0, count)  # nothing changed: every record page kept
+    assert build(cli, project, fresh)[:2] == (0, 0)
+    assert files(site) == files(fresh)
+
+    path = project / DECISION
+    path.write_text(path.read_text(encoding="utf-8").replace("facts: ", "facts: 经复核，", 1), encoding="utf-8")
+    code, kept, _ = build(cli, project, site)
+    # Made again: the decision's page, its item's and its body's (which list it); the rest kept.
+    assert (code, kept) == (0, count - 3)
+    page = (site / "decisions" / "lsscjgj" / "2024-012" / "index.html").read_text(encoding="utf-8")
+    assert "经复核，" in page
+    shutil.rmtree(fresh)
+    assert build(cli, project, fresh)[:2] == (0, 0)
+    assert files(site) == files(fresh)
+    assert [p.name for p in project.iterdir() if p.name.startswith((".site-old-", ".site-kept-"))] == []
+
+
+def test_a_page_changed_in_the_site_folder_since_the_last_build_is_made_again(cli, project: Path):
+    site = project / "site"
+    assert build(cli, project, site)[0] == 0
+    before = files(site)
+    page = site / "decisions" / "lsscjgj" / "2024-012" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("<h1", "<h1 data-x", 1), encoding="utf-8")
+    code, kept, _ = build(cli, project, site)
+    assert (code, kept) == (0, record_pages(project) - 1)
+    assert files(site) == before
+
+
+def test_a_record_of_written_pages_not_signed_by_this_user_is_not_trusted(cli, project: Path, monkeypatch):
+    from generator import cache
+
+    site = project / "site"
+    assert build(cli, project, site)[0] == 0
+    record = next((project / ".cache" / "portal").glob("pages-*.json"))
+    data = record.read_bytes()
+    assert build(cli, project, site)[1] > 0  # signed by this user: trusted
+    record.write_bytes(bytes(32) + data[32:])  # e.g. committed to the repository by someone else
+    assert build(cli, project, site)[:2] == (0, 0)
+    monkeypatch.setattr(cache, "_secret", lambda: None)  # nowhere to keep a key: nothing recorded or kept
+    assert build(cli, project, site)[:2] == (0, 0)
+    assert build(cli, project, site)[:2] == (0, 0)
+
+
+def test_after_a_build_that_published_nothing_every_page_is_made_again(cli, project: Path):
+    site = project / "site"
+    assert build(cli, project, site)[0] == 0
+    notice = project / "docs" / "notice.md"
+    notice.write_text("# 公告\n\n联系人身份证号 11010519491231002X\n", encoding="utf-8")
+    code, _, stderr = build(cli, project, site)
+    assert code == 1 and "网站未发布" in stderr
+    notice.unlink()
+    assert build(cli, project, site)[:2] == (0, 0)
+    assert build(cli, project, site)[1] > 0
+
+
+def test_without_the_cache_no_page_is_kept_and_none_is_recorded(cli, project: Path):
+    site = project / "site"
+    assert build(cli, project, site, "--no-cache")[:2] == (0, 0)
+    assert build(cli, project, site, "--no-cache")[:2] == (0, 0)
+    assert not list((project / ".cache").glob("portal/pages-*.json"))
+
+
+def test_a_page_kept_keeps_the_site_folder_it_was_written_for(cli, project: Path):
+    first, second = project / "site", project / "other"
+    assert build(cli, project, first)[0] == 0
+    assert build(cli, project, second)[:2] == (0, 0)  # another folder: its own record
+    assert build(cli, project, first)[1] > 0 and build(cli, project, second)[1] > 0
