@@ -9,8 +9,9 @@ times (3; the median is the figure, the spread is shown beside it: this 2-core V
 3. the baseline: the same generated Markdown pages in a plain mkdocs-material project (search
    off, only the list pages in the nav, no hook), built by `mkdocs build` into an empty folder
    (taken in turn with the builds, so that both see the machine at the same moments);
-   then, after the last, a rebuild after one decision changed (over the previous site, as when a
-   department edits a file);
+   then, after the last, a rebuild after one decision on display changed (over the previous site,
+   as when a department edits a file: the record pages made from unchanged files are kept,
+   generator/reuse.py), checked to show the change;
 4. what a browser downloads for one search (the first page of results, `search_index.Reader` on a
    fresh cache, the largest of a few typical queries) and the HTML of the largest decision page.
 
@@ -143,13 +144,27 @@ def size_mb(folder: Path) -> float:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file()) / 1024 / 1024
 
 
-def change_one_decision(corpus: Path) -> Path:
-    """Append a sentence to the facts of one decision (still valid): the one-record change."""
-    decision = sorted((corpus / "data" / "agencies").glob("*/decisions/2026/*.yaml"))[-1]
+def change_one_decision(corpus: Path, site: Path) -> tuple[Path, Path]:
+    """Append a sentence to the facts of the last decision (by file) that has a page in `site`
+    (still valid): the one-record change. The decision's file, and its page."""
+    from generator.layout import place
+
+    for decision in sorted((corpus / "data" / "agencies").glob("*/decisions/*/*.yaml"), reverse=True):
+        rel = decision.relative_to(corpus).as_posix()
+        placement = place(decision.relative_to(corpus / "data").as_posix(), rel)
+        page = site / "decisions" / str(placement.agency) / placement.slug / "index.html"
+        if page.is_file():
+            break
+    else:
+        raise SystemExit("合成数据中没有公示中的决定")
     text = decision.read_text("utf-8")
-    lines = [line + "经复核，事实清楚。" if line.startswith("facts: ") else line for line in text.split("\n")]
+    lines = [line + CHANGE if line.startswith("facts: ") else line for line in text.split("\n")]
     decision.write_text("\n".join(lines), "utf-8")
-    return decision
+    return decision, page
+
+
+#: What the one-record change appends (and the rebuilt page must then show).
+CHANGE = "经复核，事实清楚。"
 
 
 def baseline_project(corpus: Path, folder: Path) -> int:
@@ -353,9 +368,12 @@ def main(argv: list[str] | None = None) -> int:
     first_kb = search_first_kb(site)
     page_kb, decision_pages = decision_page_kb(site)
     for _ in range(repeat):
-        changed = change_one_decision(corpus)
+        changed, page = change_one_decision(corpus, site)
         print(f"改动：{changed.relative_to(corpus)}", file=sys.stderr)
         timed("rebuild_one_s", build)
+        shown = page.read_text("utf-8").count(CHANGE) if page.is_file() else 0
+        if shown != changed.read_text("utf-8").count(CHANGE):  # the rebuild must show the change
+            raise SystemExit(f"重新生成后的页面没有显示改动：{page}")
     print("      " + "；".join(f"{key} {'、'.join(f'{t:.2f}' for t in times)}" for key, times in runs.items()),
           file=sys.stderr)
     validate_cold_s, validate_warm_s, build_s, rebuild_one_s, baseline_s = (
