@@ -28,9 +28,11 @@ page got a new key.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import functools
+import gc
 import hashlib
 import hmac
 import json
@@ -124,6 +126,19 @@ def _kind_digest(corpus: Corpus, kinds: Iterable[str]) -> str | None:
     return digest.hexdigest()
 
 
+@contextlib.contextmanager
+def no_collection() -> Any:
+    """The cyclic collector paused: making ~100,000 small containers (the keys' records, the
+    record of written pages) would otherwise have it walk the whole loaded corpus again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class Unkeyable(Exception):
     """A value the walk does not know how to hash: the page is made, never kept."""
 
@@ -138,6 +153,13 @@ class Keys:
         #: id of a record (a file's data, or a mapping in one of its lists) → its file's token;
         #: the records are held here too, so that no id is reused while this lives.
         self._records: dict[int, tuple[Any, bytes]] = {}
+        with no_collection():
+            self._index(corpus)
+        self._kinds: dict[tuple[str, ...], str | None] = {}
+        #: id of a large list or mapping already walked → its token (held, as above)
+        self._memo: dict[int, tuple[Any, bytes]] = {}
+
+    def _index(self, corpus: Corpus) -> None:
         for document in corpus.documents:
             known = corpus.digests.get(document.file)
             if known is None:
@@ -152,9 +174,6 @@ class Keys:
                         for record in value:
                             if isinstance(record, dict):
                                 self._records[id(record)] = (record, token)
-        self._kinds: dict[tuple[str, ...], str | None] = {}
-        #: id of a large list or mapping already walked → its token (held, as above)
-        self._memo: dict[int, tuple[Any, bytes]] = {}
 
     def key(self, make: Callable, args: tuple, shell: str) -> str | None:
         """The page's key, or None when it is to be made whatever the last build wrote."""
@@ -285,20 +304,25 @@ class Manifest:
         if self.key is None or len(data) < 32 or not hmac.compare_digest(cache._mac(self.key, data[32:]), data[:32]):
             return found
         try:
-            stored = json.loads(data[32:])
-            if stored.get("format") != FORMAT or stored.get("site") != self.site_dir:
-                return found
-            pages = {path: (str(entry[0]), tuple(int(n) for n in entry[1])) for path, entry in stored["pages"].items()}
-            return str(stored["basis"]), pages  # type: ignore[return-value]
+            with no_collection():
+                return self._parse(data[32:])
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
             return found
+
+    def _parse(self, data: bytes) -> tuple[str, dict[str, tuple[str, cache.Signature]]]:
+        stored = json.loads(data)
+        if stored.get("format") != FORMAT or stored.get("site") != self.site_dir:
+            return "", {}
+        pages = {path: (str(entry[0]), tuple(int(n) for n in entry[1])) for path, entry in stored["pages"].items()}
+        return str(stored["basis"]), pages  # type: ignore[return-value]
 
     def save(self, basis: str, pages: Iterable[tuple[str, str, cache.Signature]]) -> None:
         if self.key is None:
             return
-        data = json.dumps({"format": FORMAT, "site": self.site_dir, "basis": basis,
-                           "pages": {path: [key, list(sig)] for path, key, sig in pages}},
-                          ensure_ascii=False, separators=(",", ":")).encode()
+        with no_collection():
+            data = json.dumps({"format": FORMAT, "site": self.site_dir, "basis": basis,
+                               "pages": {path: [key, list(sig)] for path, key, sig in pages}},
+                              ensure_ascii=False, separators=(",", ":")).encode()
         cache.write_atomic(self.path.parent, self.path.name, cache._mac(self.key, data) + data)
 
 

@@ -299,10 +299,12 @@ def start(plan: Plan, *, processes: int | None = None, meanwhile: int | None = N
     heavy = [page for page in plan.pages if not _light(page[0])]
     plan.pages = [*heavy, *sorted((page for page in plan.pages if _light(page[0])), key=lambda p: p[0])]
     if plan.keys is not None:
+        from .reuse import no_collection
+
         shells = {level: shell.digest() for level, shell in plan.shells.items()}
-        plan.page_keys = [plan.keys.key(deferred.make, deferred.args,
-                                        shells[depth(uri, plan.directory_urls)]) if isinstance(deferred, Deferred)
-                          else None for uri, deferred in plan.pages]
+        with no_collection():
+            plan.page_keys = [plan.keys.key(deferred.make, deferred.args, shells[depth(uri, plan.directory_urls)])
+                              if isinstance(deferred, Deferred) else None for uri, deferred in plan.pages]
     step = max(1, min(500, -(-count // (workers * 4))))
     ranges = [(index, index + 1) for index in range(len(heavy))]
     first, load = len(heavy), 0
