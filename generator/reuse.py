@@ -150,9 +150,9 @@ class Keys:
         self.basis = basis
         self.context_type = context_type
         self._corpus = corpus
-        #: id of a record (a file's data, or a mapping in one of its lists) → its file's token;
-        #: the records are held here too, so that no id is reused while this lives.
-        self._records: dict[int, tuple[Any, bytes]] = {}
+        #: id of a document, or of a record (a file's data, or a mapping in one of its lists) → its
+        #: file's token. The corpus holds them for the whole build, so no id is reused meanwhile.
+        self._records: dict[int, bytes] = {}
         with no_collection():
             self._index(corpus)
         self._kinds: dict[tuple[str, ...], str | None] = {}
@@ -165,15 +165,15 @@ class Keys:
             if known is None:
                 continue  # walked by value instead
             token = hashlib.blake2b(f"{document.file}\0{known}".encode(), digest_size=16).digest()
-            self._records[id(document)] = (document, token)
+            self._records[id(document)] = token
             data = document.data
             if isinstance(data, dict):
-                self._records[id(data)] = (data, token)
+                self._records[id(data)] = token
                 for value in data.values():
                     if isinstance(value, list):
                         for record in value:
                             if isinstance(record, dict):
-                                self._records[id(record)] = (record, token)
+                                self._records[id(record)] = token
 
     def key(self, make: Callable, args: tuple, shell: str) -> str | None:
         """The page's key, or None when it is to be made whatever the last build wrote."""
@@ -203,10 +203,10 @@ class Keys:
         elif value is None or kind is bool or kind is int or kind is float:
             digest.update(f"{kind.__name__}:{value!r};".encode())
         elif kind is dict or kind is list or kind is tuple:
-            found = self._records.get(id(value)) or self._memo.get(id(value))
+            found = self._records.get(id(value)) or self._memo.get(id(value), (None, None))[1]
             if found is not None:
                 digest.update(b"r")
-                digest.update(found[1])
+                digest.update(found)
             elif len(value) < 8:  # small: walked into the page's hash itself
                 digest.update(b"%s%d(" % (kind.__name__[0].encode(), len(value)))
                 if kind is dict:
@@ -230,7 +230,7 @@ class Keys:
             if found is None:
                 raise Unkeyable(document.file)
             digest.update(b"D")
-            digest.update(found[1])
+            digest.update(found)
             if kind is Ref:
                 self._feed(digest, tuple(value.path), context)
         elif kind is datetime.date or kind is datetime.datetime:
@@ -256,9 +256,9 @@ class Keys:
         return digest.digest()
 
     def _token(self, value: Any, context: str) -> bytes:
-        found = self._records.get(id(value)) or self._memo.get(id(value))
+        found = self._records.get(id(value)) or self._memo.get(id(value), (None, None))[1]
         if found is not None:
-            return found[1]
+            return found
         digest = hashlib.blake2b(type(value).__name__.encode(), digest_size=16)
         if type(value) is dict:
             for key, item in value.items():

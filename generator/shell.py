@@ -26,7 +26,7 @@ import multiprocessing.connection
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -148,8 +148,10 @@ class Plan:
     #: unchanged (reuse.Previous); without them every page is made.
     keys: Any = None
     previous: Any = None
-    #: Per page of `pages` (once `start` has ordered them): its key, or None.
+    #: The keys of the first pages of `pages` (the heavy ones, once `start` has ordered them), and
+    #: the digest of each shell (by depth), for the others' keys (`_key`).
     page_keys: list[str | None] | None = None
+    shell_digests: dict[int, str] = field(default_factory=dict)
 
 
 def dest(uri: str, directory_urls: bool) -> str:
@@ -181,7 +183,7 @@ def _write_range(bounds: tuple[int, int]) -> Done:
         uri, deferred = plan.pages[index]
         path = dest(uri, plan.directory_urls)
         written.append(path)
-        key = plan.page_keys[index] if plan.page_keys is not None else None
+        key = _key(plan, index)
         if key is not None and plan.previous is not None:
             # Made from the same files by the same code into the same shell: the last build's
             # page, checked for personal data when it was written, is moved back (reuse.py).
@@ -201,6 +203,21 @@ def _write_range(bounds: tuple[int, int]) -> Done:
                      today=plan.today):
             leaks.extend(scan_page(text, ".html", path, allowed=plan.allowed, today=plan.today))
     return written, leaks, recorded
+
+
+def _key(plan: Plan, index: int) -> str | None:
+    """The key of the page `plan.pages[index]` (reuse.py), or None (it is to be made)."""
+    if plan.keys is None:
+        return None
+    if plan.page_keys is not None and index < len(plan.page_keys):
+        return plan.page_keys[index]
+    from .reuse import no_collection
+
+    uri, deferred = plan.pages[index]
+    if not isinstance(deferred, Deferred):
+        return None
+    with no_collection():
+        return plan.keys.key(deferred.make, deferred.args, plan.shell_digests[depth(uri, plan.directory_urls)])
 
 
 def _write(target: str, data: bytes) -> os.stat_result:
@@ -299,12 +316,11 @@ def start(plan: Plan, *, processes: int | None = None, meanwhile: int | None = N
     heavy = [page for page in plan.pages if not _light(page[0])]
     plan.pages = [*heavy, *sorted((page for page in plan.pages if _light(page[0])), key=lambda p: p[0])]
     if plan.keys is not None:
-        from .reuse import no_collection
-
-        shells = {level: shell.digest() for level, shell in plan.shells.items()}
-        with no_collection():
-            plan.page_keys = [plan.keys.key(deferred.make, deferred.args, shells[depth(uri, plan.directory_urls)])
-                              if isinstance(deferred, Deferred) else None for uri, deferred in plan.pages]
+        # The heavy pages' keys here: walking their arguments (every benchmark entry, every
+        # citation) leaves the hashes of those large shared values for the writers to inherit;
+        # the light pages' keys are then made by the writers, on both cores (`_key`).
+        plan.shell_digests = {level: shell.digest() for level, shell in plan.shells.items()}
+        plan.page_keys = [_key(plan, index) for index in range(len(heavy))]
     step = max(1, min(500, -(-count // (workers * 4))))
     ranges = [(index, index + 1) for index in range(len(heavy))]
     first, load = len(heavy), 0
