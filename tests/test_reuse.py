@@ -314,6 +314,16 @@ def test_without_the_cache_no_page_is_kept_and_none_is_recorded(cli, project: Pa
     assert not list((project / ".cache").glob("portal/pages-*.json"))
 
 
+def test_what_a_stopped_build_left_beside_the_site_is_deleted_by_the_next(cli, project: Path):
+    site = project / "site"
+    assert build(cli, project, site)[0] == 0
+    left = project / ".site-kept-stopped"  # a build killed while it took pages back
+    (left / "decisions").mkdir(parents=True)
+    (left / "decisions" / "index.html").write_text("上次的页面", encoding="utf-8")
+    assert build(cli, project, site)[0] == 0
+    assert not left.exists()
+
+
 def test_a_page_kept_keeps_the_site_folder_it_was_written_for(cli, project: Path):
     first, second = project / "site", project / "other"
     assert build(cli, project, first)[0] == 0
