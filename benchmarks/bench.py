@@ -285,7 +285,8 @@ def write_page(path: Path, figures: dict[str, float], extra: dict[str, object], 
   不重复计算）两者中的较大值；
   “校验（冷）”是删除校验缓存（`.cache/portal/`）后的校验，“校验（热）”是紧接着的第二次；
   “完整生成”写入空目录，“改一件决定后重新生成”改的是一件公示中的决定，在上一次生成的网站上进行
-  （数据、程序和页面框架都没有变的记录页面沿用上次的文件，见 `generator/reuse.py`），并核对该决定的页面显示了改动。{repeated}
+  （数据、程序和页面框架都没有变的记录页面沿用上次的文件，见 `generator/reuse.py`），
+  并核对该决定的页面显示了改动。{repeated}
   市级规模测一次。
 
 | 指标 | 键 | 实测 | 目标 | 结果 |

@@ -229,7 +229,8 @@ _writing: dict[FsPath, Any] = {}
 _waiting: set[FsPath] = set()
 _jobs: dict[FsPath, tuple[Any, Any]] = {}
 #: Per site folder built by `portal build`: the basis of the record pages' keys and the last
-#: build's pages to take back (reuse.py); and, once written, the pages' writers (shell.Writing).
+#: build's pages to take back (reuse.py); and, once written, (path, key, file signature) of each
+#: record page with a key and how many were kept (shell.Writing.recorded, .kept).
 _reusing: dict[FsPath, tuple[str, Any]] = {}
 _written: dict[FsPath, Any] = {}
 
@@ -475,7 +476,8 @@ def on_post_build(config: Any) -> None:
     plan = writing.plan
     written, found = writing.wait()
     leaks += found
-    _written[site_dir] = (writing.recorded, writing.kept)
+    if site_dir in _gated:  # for build_site to record (a plain `mkdocs build` records nothing)
+        _written[site_dir] = (writing.recorded, writing.kept)
     _mark(f"写出 {len(written)} 个记录页面（{writing.kept} 个沿用上次的）")
     if job is not None:
         values, found = running.result()

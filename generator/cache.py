@@ -63,13 +63,20 @@ def version_key(schema_documents: dict[str, Any] | None = None, schema_dir: FsPa
         for path in sorted(schema_dir.iterdir()):
             if path.is_file():
                 digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    for package in PACKAGES:
+    digest.update(versions(PACKAGES).encode())
+    return digest.hexdigest()
+
+
+def versions(packages: tuple[str, ...]) -> str:
+    """``name==version;`` of each installed package (``-`` for one not installed)."""
+    out = []
+    for package in packages:
         try:
             version = metadata.version(package)
         except metadata.PackageNotFoundError:
             version = "-"
-        digest.update(f"{package}=={version};".encode())
-    return digest.hexdigest()
+        out.append(f"{package}=={version};")
+    return "".join(out)
 
 
 def validation_sources() -> dict[str, bytes]:

@@ -39,7 +39,6 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable
-from importlib import metadata
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -85,12 +84,7 @@ def code_digest() -> str:
     for path in sorted(_PACKAGE_DIR.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(path.relative_to(_PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    for package in PACKAGES:
-        try:
-            version = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            version = "-"
-        digest.update(f"{package}=={version};".encode())
+    digest.update(cache.versions(PACKAGES).encode())
     return digest.hexdigest()
 
 
