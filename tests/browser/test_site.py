@@ -129,6 +129,19 @@ _LAYOUT = """() => [document.body.innerText, [...document.body.querySelectorAll(
 })]"""
 
 
+def _settled_layout(page) -> list:
+    """`_LAYOUT` once the theme's script has sized the sidebars: two readings 100 ms apart agree."""
+    page.wait_for_load_state("load")
+    last = page.evaluate(_LAYOUT)
+    for _ in range(30):
+        page.wait_for_timeout(100)
+        now = page.evaluate(_LAYOUT)
+        if now == last:
+            return now
+        last = now
+    return last
+
+
 @pytest.mark.parametrize("width", [360, 1280])
 def test_a_page_without_the_themes_indentation_looks_and_reads_the_same(browser, server: str, site: Path,
                                                                         width: int):
@@ -143,10 +156,10 @@ def test_a_page_without_the_themes_indentation_looks_and_reads_the_same(browser,
     try:
         page = context.new_page()
         page.goto(server + "about/")
-        as_written = page.evaluate(_LAYOUT)
+        as_written = _settled_layout(page)
         page.route(server + "about/", lambda route: route.fulfill(body=compacted, content_type="text/html"))
         page.goto(server + "about/")
-        assert page.evaluate(_LAYOUT) == as_written
+        assert _settled_layout(page) == as_written
     finally:
         context.close()
 
