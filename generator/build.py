@@ -65,8 +65,13 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: b
 
     os.environ[TODAY_ENV] = today.isoformat()
     _primed[root.resolve()] = result.corpus
-    if release is not None:
-        _released[root.resolve()] = release
+    if release is None:
+        from .release import describe
+
+        # Before the last site is moved aside: its folders beside the site (`_set_aside`) would
+        # otherwise count as uncommitted changes where the site is built inside the project.
+        release = describe(root)
+    _released[root.resolve()] = release
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     site_dir = out.resolve()
     _gated.add(site_dir)

@@ -329,3 +329,17 @@ def test_a_page_kept_keeps_the_site_folder_it_was_written_for(cli, project: Path
     assert build(cli, project, first)[0] == 0
     assert build(cli, project, second)[:2] == (0, 0)  # another folder: its own record
     assert build(cli, project, first)[1] > 0 and build(cli, project, second)[1] > 0
+
+
+def test_a_rebuild_inside_a_clean_checkout_names_it_clean_and_keeps_every_page(cli, project: Path):
+    # The last site's folders, moved beside it while the new one is built, are not uncommitted
+    # changes: the footer (part of every page's shell, so of its key) must not say so.
+    from .gitrepo import commit, git
+
+    (project / ".gitignore").write_text("/site/\n.cache/\n", encoding="utf-8")
+    git(project, "init", "--quiet", "--initial-branch=main")
+    head = commit(project, "基准版本")
+    site = project / "site"
+    assert build(cli, project, site)[0] == 0
+    assert build(cli, project, site)[:2] == (0, record_pages(project))
+    assert f"（提交 {head[:12]}）" in (site / "index.html").read_text(encoding="utf-8")
