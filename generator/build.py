@@ -95,7 +95,7 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: b
         moved, kept = _set_aside(site_dir, root.resolve(), {path.split("/", 1)[0] for path in last})
         deleting.extend(moved)
         if basis is not None:
-            _reusing[site_dir] = (basis, reuse.Previous(kept, basis, last) if kept is not None else None)
+            _reusing[site_dir] = (basis, reuse.Previous(kept, last) if kept is not None else None)
         build(config)
     except MkDocsException as exc:
         _written.pop(site_dir, None)

@@ -182,13 +182,13 @@ class Keys:
             return None
         digest = hashlib.blake2b(f"{self.basis}\0{shell}\0{context}\0".encode(), digest_size=20)
         try:
-            self._feed(digest, make, context)
-            self._feed(digest, args, context)
+            self._feed(digest, make)
+            self._feed(digest, args)
         except (Unkeyable, RecursionError):
             return None
         return digest.hexdigest()
 
-    def _feed(self, digest: Any, value: Any, context: str) -> None:
+    def _feed(self, digest: Any, value: Any) -> None:
         kind = type(value)
         if kind is str or kind is Markup:
             data = value.encode("utf-8", "surrogatepass")
@@ -205,17 +205,17 @@ class Keys:
                 digest.update(b"%s%d(" % (kind.__name__[0].encode(), len(value)))
                 if kind is dict:
                     for key, item in value.items():
-                        self._feed(digest, key, context)
-                        self._feed(digest, item, context)
+                        self._feed(digest, key)
+                        self._feed(digest, item)
                 else:
                     for item in value:
-                        self._feed(digest, item, context)
+                        self._feed(digest, item)
             else:
                 digest.update(b"r")
-                digest.update(self._token(value, context))
+                digest.update(self._token(value))
         elif kind is set or kind is frozenset:
             digest.update(b"S")
-            digest.update(self._token(value, context))
+            digest.update(self._token(value))
         elif isinstance(value, self.context_type):
             digest.update(b"C")  # what it gives the maker: its declared kinds, already in the key
         elif kind is Document or kind is Ref:
@@ -226,44 +226,44 @@ class Keys:
             digest.update(b"D")
             digest.update(found)
             if kind is Ref:
-                self._feed(digest, tuple(value.path), context)
+                self._feed(digest, tuple(value.path))
         elif kind is datetime.date or kind is datetime.datetime:
             digest.update(f"{kind.__name__}:{value.isoformat()};".encode())
         elif isinstance(value, functools.partial):
             digest.update(b"P")
-            self._feed(digest, value.func, context)
-            self._feed(digest, value.args, context)
-            self._feed(digest, sorted(value.keywords.items()), context)
+            self._feed(digest, value.func)
+            self._feed(digest, value.args)
+            self._feed(digest, sorted(value.keywords.items()))
         elif callable(value) and hasattr(value, "__qualname__") and hasattr(value, "__module__"):
             digest.update(f"F{value.__module__}.{value.__qualname__};".encode())
         elif dataclasses.is_dataclass(value) or isinstance(value, tuple):
             digest.update(f"T{kind.__module__}.{kind.__qualname__}:".encode())
             fields = ([getattr(value, field.name) for field in dataclasses.fields(value)]
                       if dataclasses.is_dataclass(value) else list(value))
-            self._feed(digest, fields, context)
+            self._feed(digest, fields)
         else:
             raise Unkeyable(kind.__qualname__)
 
-    def _alone(self, value: Any, context: str) -> bytes:
+    def _alone(self, value: Any) -> bytes:
         digest = hashlib.blake2b(digest_size=16)
-        self._feed(digest, value, context)
+        self._feed(digest, value)
         return digest.digest()
 
-    def _token(self, value: Any, context: str) -> bytes:
+    def _token(self, value: Any) -> bytes:
         found = self._records.get(id(value)) or self._memo.get(id(value), (None, None))[1]
         if found is not None:
             return found
         digest = hashlib.blake2b(type(value).__name__.encode(), digest_size=16)
         if type(value) is dict:
             for key, item in value.items():
-                self._feed(digest, key, context)
-                self._feed(digest, item, context)
+                self._feed(digest, key)
+                self._feed(digest, item)
         elif type(value) in (set, frozenset):
-            for token in sorted(self._alone(item, context) for item in value):  # in no particular order
+            for token in sorted(self._alone(item) for item in value):  # in no particular order
                 digest.update(token)
         else:
             for item in value:
-                self._feed(digest, item, context)
+                self._feed(digest, item)
         token = digest.digest()
         self._memo[id(value)] = (value, token)
         return token
@@ -325,7 +325,6 @@ class Previous:
     """The last build's record pages, moved aside into `folder` (build._set_aside), to be taken back."""
 
     folder: FsPath
-    basis: str
     pages: dict[str, tuple[str, cache.Signature]]
 
     def take(self, path: str, key: str, site_dir: str) -> cache.Signature | None:
