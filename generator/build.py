@@ -109,7 +109,6 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: b
             deleting.append(_delete(kept))
         for process in deleting:
             process.wait()
-        _clean_staging()
         _mark("删除上次生成的文件")
     leaks = _scanned.pop(site_dir)  # on_post_build scanned every page
     written = _written.pop(site_dir, None)
@@ -219,8 +218,8 @@ _building: dict[FsPath, Any] = {}
 _records: dict[FsPath, list] = {}
 _articles: dict[str, str] = {}
 _shells: dict[int, Any] = {}
-# Folders of generated files for mkdocs to copy, removed after the build (`_clean_staging`).
-_staging: list[FsPath] = []
+# Per site folder: the generated files `on_files` wrote into it, for `on_env` to take out of mkdocs' list.
+_direct: dict[FsPath, list[str]] = {}
 # Per site folder: the personal data found on every page the build wrote, for build_site.
 _scanned: dict[FsPath, list] = {}
 # Site folders whose findings build_site reads; for any other build (plain `mkdocs build` or
@@ -319,8 +318,7 @@ def on_files(files: Any, config: Any) -> Any:
     _mark("生成列表页和搜索索引")
     levels = {shell.depth(uri, directory_urls) for uri, content in generated.items() if isinstance(content, Deferred)}
     placeholders = {shell.shell_uri(level, directory_urls): shell.shell_markdown() for level in levels}
-    staging = FsPath(tempfile.mkdtemp(prefix="portal-files-"))
-    _staging.append(staging)
+    direct = _direct.setdefault(site_dir, [])
     for uri in list(generated):
         content = generated[uri]
         existing = files.get_file_from_path(uri)
@@ -337,13 +335,16 @@ def on_files(files: Any, config: Any) -> Any:
             records.append((uri, content))
             continue
         if not uri.endswith(".md"):
-            # Open data, the search index, scripts (a county's are ~300 MB): written to a staging
-            # folder now and let go, rather than held in memory by mkdocs until it copies them.
-            staged = staging / uri
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            staged.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+            # The search index, scripts, feeds (a county's search index is ~2,900 files): written
+            # into the site now (mkdocs emptied it before this event) and let go, rather than held
+            # in memory until mkdocs copies them, or staged elsewhere and copied: listed for the
+            # links to them to be checked, and taken out in `on_env`, as the open data files are.
+            target = site_dir / uri
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
             del generated[uri]
-            files.append(File.generated(config, uri, abs_src_path=str(staged)))
+            files.append(File.generated(config, uri, abs_src_path=str(target)))
+            direct.append(uri)
             continue
         if isinstance(content, HtmlPage):
             _articles[uri] = content.body
@@ -361,21 +362,16 @@ def on_files(files: Any, config: Any) -> Any:
 
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
-    """mkdocs `on_env` event: the open data files are the background writer's, not mkdocs' to copy."""
-    job = _jobs.get(FsPath(config["site_dir"]).resolve())
-    if job is not None:
-        for uri in job[0].uris:
-            file = files.get_file_from_path(uri)
-            if file is not None:
-                files.remove(file)
+    """mkdocs `on_env` event: the open data files are the background writer's, and the other
+    generated files are already written (`on_files`): not mkdocs' to copy."""
+    site_dir = FsPath(config["site_dir"]).resolve()
+    job = _jobs.get(site_dir)
+    written = [*(job[0].uris if job is not None else ()), *_direct.pop(site_dir, ())]
+    for uri in written:
+        file = files.get_file_from_path(uri)
+        if file is not None:
+            files.remove(file)
     return env
-
-
-def _clean_staging() -> None:
-    import shutil
-
-    while _staging:
-        shutil.rmtree(_staging.pop(), ignore_errors=True)
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
@@ -500,7 +496,6 @@ def on_post_build(config: Any) -> None:
     for sitemap in sorted(site_dir.glob("sitemap*.xml")):
         leaks += scan_page(sitemap.read_text(encoding="utf-8"), ".xml", sitemap.name, allowed=plan.allowed,
                            today=plan.today)
-    _clean_staging()
     _mark("改写并检查站点地图")
     if site_dir in _gated:
         _scanned[site_dir] = leaks
@@ -538,5 +533,6 @@ def _abandon() -> None:
     _writing.clear()
     _waiting.clear()
     _jobs.clear()
+    _direct.clear()
     _records.clear()
     gc.unfreeze()
