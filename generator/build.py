@@ -220,6 +220,8 @@ _articles: dict[str, str] = {}
 _shells: dict[int, Any] = {}
 # Per site folder: the generated files `on_files` wrote into it, for `on_env` to take out of mkdocs' list.
 _direct: dict[FsPath, list[str]] = {}
+# Per site folder: (path, key, file signature) of the search index's files, made or taken back.
+_indexed: dict[FsPath, list] = {}
 # Per site folder: the personal data found on every page the build wrote, for build_site.
 _scanned: dict[FsPath, list] = {}
 # Site folders whose findings build_site reads; for any other build (plain `mkdocs build` or
@@ -296,6 +298,7 @@ def on_files(files: Any, config: Any) -> Any:
     from .forking import Job
     from .pages import Deferred, HtmlPage
     from .pages.open_data import FileJob
+    from .pages.search import IndexFiles
     from .render import pages
     from .rules.personal_data import allowed_values
 
@@ -334,6 +337,12 @@ def on_files(files: Any, config: Any) -> Any:
         if isinstance(content, Deferred):
             records.append((uri, content))
             continue
+        if isinstance(content, IndexFiles):
+            for file_uri in _write_index(content, site_dir):
+                files.append(File.generated(config, file_uri, abs_src_path=str(site_dir / file_uri)))
+                direct.append(file_uri)
+            del generated[uri]
+            continue
         if not uri.endswith(".md"):
             # The search index, scripts, feeds (a county's search index is ~2,900 files): written
             # into the site now (mkdocs emptied it before this event) and let go, rather than held
@@ -359,6 +368,34 @@ def on_files(files: Any, config: Any) -> Any:
     # pages' writers can start while it renders the rest (`on_post_page`).
     shells = [File.generated(config, uri, content=text) for uri, text in placeholders.items()]
     return Files([*shells, *(file for file in files if file.src_uri not in placeholders)])
+
+
+def _write_index(index: Any, site_dir: FsPath) -> list[str]:
+    """Write the search index's files (pages/search.IndexFiles) into the site, or, when its
+    documents are those the last build's files were made from, take those back (reuse.py); the
+    paths under the site. Either way they are checked for personal data with the other files."""
+    from .cache import signature
+    from .pages import search
+
+    basis, previous = _reusing.get(site_dir, (None, None))
+    key = reuse.index_key(basis, index.digest()) if basis is not None else None
+    if key is not None and previous is not None:
+        paths = previous.recorded_under(search.FOLDER, key)
+        if paths:
+            taken = [(path, previous.take(path, key, str(site_dir), with_folder=False)) for path in paths]
+            if all(sig is not None for _, sig in taken):
+                _indexed[site_dir] = [(path, key, sig) for path, sig in taken]
+                return paths
+    made = index.files()
+    recorded = []
+    for path, text in made.items():
+        target = site_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(text.encode("utf-8"))
+        if key is not None:
+            recorded.append((path, key, signature(target.stat())))
+    _indexed[site_dir] = recorded
+    return list(made)
 
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
@@ -478,7 +515,7 @@ def on_post_build(config: Any) -> None:
     written, found = writing.wait()
     leaks += found
     if site_dir in _gated:  # for build_site to record (a plain `mkdocs build` records nothing)
-        _written[site_dir] = (writing.recorded, writing.kept)
+        _written[site_dir] = (writing.recorded + _indexed.pop(site_dir, []), writing.kept)
     _mark(f"写出 {len(written)} 个记录页面（{writing.kept} 个沿用上次的）")
     if job is not None:
         values, found = running.result()
@@ -534,5 +571,6 @@ def _abandon() -> None:
     _waiting.clear()
     _jobs.clear()
     _direct.clear()
+    _indexed.clear()
     _records.clear()
     gc.unfreeze()

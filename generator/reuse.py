@@ -108,6 +108,12 @@ def basis(corpus: Corpus, *, today: datetime.date, site_url: str, directory_urls
     return digest.hexdigest()
 
 
+def index_key(basis: str, digest: str) -> str:
+    """The key of the search index's files (pages/search.IndexFiles): the build's basis (the
+    code that makes them among it) and the digest of the documents they are made from."""
+    return hashlib.blake2b(f"{basis}\0search-index\0{digest}".encode(), digest_size=20).hexdigest()
+
+
 def _kind_digest(corpus: Corpus, kinds: Iterable[str]) -> str | None:
     digest = hashlib.sha256()
     for kind in kinds:
@@ -327,9 +333,16 @@ class Previous:
     folder: FsPath
     pages: dict[str, tuple[str, cache.Signature]]
 
-    def take(self, path: str, key: str, site_dir: str) -> cache.Signature | None:
+    def recorded_under(self, folder: str, key: str) -> list[str]:
+        """The files the last build recorded under `folder` (``search/``), if it recorded them all
+        with the key `key` (files made together, from the same input), else none."""
+        paths = [path for path in self.pages if path.startswith(folder)]
+        return paths if all(self.pages[path][0] == key for path in paths) else []
+
+    def take(self, path: str, key: str, site_dir: str, *, with_folder: bool = True) -> cache.Signature | None:
         """Move the last build's page at `path` back into the site if its key is `key` and its
-        file is as that build left it; its signature now, or None (then it is to be made)."""
+        file is as that build left it; its signature now, or None (then it is to be made).
+        `with_folder`: a page alone in its folder goes back with it (not for a folder of files)."""
         entry = self.pages.get(path)
         if entry is None or entry[0] != key:
             return None
@@ -341,7 +354,8 @@ class Previous:
             folder, name = os.path.split(old)
             # A page alone in its folder (``decisions/<body>/<page>/index.html``) goes back with
             # its folder: no empty folder is left to delete, and none is made.
-            if os.listdir(folder) == [name] and "/" in path and not os.path.lexists(os.path.dirname(target)):
+            if (with_folder and "/" in path and os.listdir(folder) == [name]
+                    and not os.path.lexists(os.path.dirname(target))):
                 source, destination = folder, os.path.dirname(target)
             else:
                 source, destination = old, target

@@ -269,6 +269,38 @@ def test_a_rebuild_keeps_the_unchanged_pages_and_writes_the_site_a_fresh_build_w
     assert [p.name for p in project.iterdir() if p.name.startswith((".site-old-", ".site-kept-"))] == []
 
 
+def inodes(folder: Path) -> dict[str, int]:
+    return {path.relative_to(folder).as_posix(): path.stat().st_ino for path in folder.rglob("*.json")}
+
+
+def test_the_search_index_is_kept_while_what_it_holds_is_unchanged(cli, project: Path):
+    site, fresh = project / "site", project.parent / "fresh"
+    assert build(cli, project, site)[0] == 0
+    first = inodes(site / "search")
+    assert len(first) >= 4  # a manifest, text and identifier shards, records
+    path = project / DECISION
+    path.write_text(path.read_text(encoding="utf-8").replace("facts: ", "facts: 经复核，", 1), encoding="utf-8")
+    assert build(cli, project, site)[0] == 0  # the facts are not searched: the same files, taken back
+    assert inodes(site / "search") == first
+
+    shard = sorted((site / "search").glob("t-*.json"))[0]  # edited in the site folder: made again
+    shard.write_text(shard.read_text(encoding="utf-8").replace("[", "[ ", 1), encoding="utf-8")
+    assert build(cli, project, site)[0] == 0
+    assert inodes(site / "search") != first
+    assert build(cli, project, fresh)[0] == 0
+    assert files(site / "search") == files(fresh / "search")
+
+    text = path.read_text(encoding="utf-8")  # the title is searched: the index is made again
+    title = re.search(r"^title: (.*)$", text, re.MULTILINE)
+    assert title is not None
+    path.write_text(text.replace(title.group(0), f"title: {title.group(1)}（复核）", 1), encoding="utf-8")
+    before = files(site / "search")
+    assert build(cli, project, site)[0] == 0
+    shutil.rmtree(fresh)
+    assert build(cli, project, fresh)[0] == 0
+    assert files(site / "search") == files(fresh / "search") != before
+
+
 def test_a_page_changed_in_the_site_folder_since_the_last_build_is_made_again(cli, project: Path):
     site = project / "site"
     assert build(cli, project, site)[0] == 0

@@ -5,7 +5,7 @@ once (what is on display today, bodies in order, records by body) and merges the
 new family of pages is a new module listed in `FAMILIES`. Content is one of:
 
 - Markdown (``str`` under a ``.md`` URI): mkdocs renders it like a page under docs/;
-- a file's text or bytes under any other URI (JSON, CSV, scripts): copied as is;
+- a file's text or bytes under any other URI (JSON, CSV, scripts): written into the site as is;
 - `HtmlPage`: the page's article as HTML, already escaped, its links final relative URLs. A
   county has tens of thousands of record pages; mkdocs' per-page pipeline (Markdown, then the
   whole theme template) costs milliseconds each, so these pages skip it: mkdocs renders the
@@ -15,7 +15,9 @@ new family of pages is a new module listed in `FAMILIES`. Content is one of:
 - `Deferred`: an `HtmlPage` made only when it is written, so that a county's pages are never all
   in memory at once, and can be made by two processes;
 - `open_data.FileJob` (only when deferred): the open data files, written by the build while mkdocs
-  renders the pages.
+  renders the pages;
+- `search.IndexFiles` (only when deferred): the search index's files, made when the build writes
+  them, unless it takes the last build's back.
 """
 
 from __future__ import annotations
@@ -115,5 +117,11 @@ def render_all(corpus: Corpus, today: datetime.date, env: jinja2.Environment,
     for family in (home, agencies, decisions, reference, items, benchmarks, laws, feed, releases, search):
         out.update(family.pages(ctx))
     if not defer:
-        out = {uri: content() if isinstance(content, Deferred) else content for uri, content in out.items()}
+        made: dict[str, Any] = {}
+        for uri, content in out.items():
+            if isinstance(content, search.IndexFiles):
+                made.update(content.files())
+            else:
+                made[uri] = content() if isinstance(content, Deferred) else content
+        out = made
     return out

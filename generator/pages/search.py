@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import hashlib
+import json
 import posixpath
 from typing import Any
 
@@ -30,8 +32,33 @@ PAGE = "search/index.md"
 SCRIPT = "assets/search.js"
 
 
-def pages(ctx: Context) -> dict[str, str]:
-    out = {f"search/{path}": text for path, text in search_index.build(documents(ctx)).items()}
+#: The index's files are under this folder of the site.
+FOLDER = "search/"
+
+
+@dataclasses.dataclass
+class IndexFiles:
+    """The index files under `FOLDER` (search_index.build), made only when `files` is called.
+
+    Like the record pages, they wait for the build (render_all with ``defer``): a rebuild whose
+    records give the index the same documents takes the last build's files back (build.py,
+    reuse.py); a county's index is ~2,900 files, and most edits (a decision's facts, a penalty,
+    a benchmark's range) leave what it holds unchanged.
+    """
+
+    docs: list[Doc]
+
+    def files(self) -> dict[str, str]:
+        return {f"{FOLDER}{path}": text for path, text in search_index.build(self.docs).items()}
+
+    def digest(self) -> str:
+        """What the files are made from, as a hash: equal documents, equal files."""
+        rows = [(d.kind, d.url, d.title, d.details, d.texts, d.ids, d.group) for d in self.docs]
+        return hashlib.blake2b(json.dumps(rows, ensure_ascii=False).encode(), digest_size=20).hexdigest()
+
+
+def pages(ctx: Context) -> dict[str, Any]:
+    out: dict[str, Any] = {FOLDER: IndexFiles(documents(ctx))}
     # The records' addresses are from the site's root: the page tells the script where that is.
     root = posixpath.relpath(".", posixpath.dirname(PAGE)) + "/"
     out[PAGE] = ctx.env.get_template("search.md.j2").render(**ctx.base, src_uri=PAGE, root=root)
