@@ -187,6 +187,19 @@ def datasets(corpus: Any, schemas: SchemaSet, site: Any, shown: list[dict],
     return [make() for make in dataset_makers(corpus, schemas, site, shown, decision_extra)]
 
 
+#: The kinds of data files each dataset is made from (beyond the site's settings, the schemas and
+#: the day, which every one reads): a rebuild keeps a dataset's files while these are unchanged
+#: (pages/open_data.FileJob, reuse.py). The decisions name the pages, which every kind may move.
+DATASET_READS = {"agencies": ("agency",), "officers": ("personnel",), "items": ("items",),
+                 "benchmark-entries": ("benchmark",), "laws": ("law",),
+                 "decisions": ("agency", "law", "benchmark", "personnel", "items", "decision")}
+
+
+def dataset_file_names(dataset: Dataset) -> list[str]:
+    """The names of the files made of `dataset` (its JSON, its tables' CSV, its workbook)."""
+    return [f"{dataset.name}.json", *(f"{table.name}.csv" for table in dataset.tables), f"{dataset.name}.xlsx"]
+
+
 def dataset_makers(corpus: Any, schemas: SchemaSet, site: Any, shown: list[dict],
                    decision_extra: Callable[[dict], dict]) -> list[Callable[[], Dataset]]:
     """What makes each of `datasets`, in its order: to make (and let go of) one at a time."""
@@ -807,18 +820,26 @@ def files(sets: list[Dataset], today: datetime.date, site: dict, *, workers: int
 
 def write_files(makers: Sequence[Callable[[], Dataset]], structure: list[Dataset], today: datetime.date,
                 site: dict, site_dir: FsPath, *, each: Callable[[Dataset], None] | None = None,
+                kept: Callable[[Dataset], dict[str, tuple[int, str]] | None] | None = None,
                 ) -> dict[str, tuple[int, str]]:
     """`files` written into `site_dir`, one dataset at a time: each is made (`makers`, in the
     order of `datasets`), written, shown to `each` and let go, so that only one dataset's rows
     are ever held (a county's all together are ~150 MB). `structure`: the datasets without rows
     (`datasets(rows=False)`), which datapackage.json describes. The files are those `files`
-    makes, byte for byte; each file's size and SHA-256 by its path."""
+    makes, byte for byte; each file's size and SHA-256 by its path. A dataset for which `kept`
+    gives its files' sizes and SHA-256 is already in the site (a rebuild took the last build's
+    files back): it is neither written nor shown to `each`."""
     folder = site_dir / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     creator = _creator(site)
     by_name: dict[str, tuple[int, str]] = {}
     for make in makers:
         dataset = make()
+        there = kept(dataset) if kept is not None else None
+        if there is not None:
+            by_name.update(there)
+            del dataset
+            continue
         name = f"{dataset.name}.json"
         by_name[name] = _write_chunks(folder / name, json_chunks(dataset, today))
         by_name.update(write_tables(dataset, today, creator, folder))

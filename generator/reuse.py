@@ -114,6 +114,15 @@ def index_key(basis: str, digest: str) -> str:
     return hashlib.blake2b(f"{basis}\0search-index\0{digest}".encode(), digest_size=20).hexdigest()
 
 
+def files_key(basis: str, name: str, corpus: Corpus, kinds: Iterable[str]) -> str | None:
+    """The key of a group of files made together (an open data set, `name`) from the data files
+    of `kinds`: the build's basis and those files' paths and SHA-256; None where one has no hash."""
+    digest = _kind_digest(corpus, kinds)
+    if digest is None:
+        return None
+    return hashlib.blake2b(f"{basis}\0files\0{name}\0{digest}".encode(), digest_size=20).hexdigest()
+
+
 def _kind_digest(corpus: Corpus, kinds: Iterable[str]) -> str | None:
     digest = hashlib.sha256()
     for kind in kinds:

@@ -269,24 +269,20 @@ def test_a_rebuild_keeps_the_unchanged_pages_and_writes_the_site_a_fresh_build_w
     assert [p.name for p in project.iterdir() if p.name.startswith((".site-old-", ".site-kept-"))] == []
 
 
-def inodes(folder: Path) -> dict[str, int]:
-    return {path.relative_to(folder).as_posix(): path.stat().st_ino for path in folder.rglob("*.json")}
-
-
 def test_the_search_index_is_kept_while_what_it_holds_is_unchanged(cli, project: Path):
     site, fresh = project / "site", project.parent / "fresh"
     assert build(cli, project, site)[0] == 0
-    first = inodes(site / "search")
+    first = {path: inode for path, inode in inodes(site / "search").items() if path.endswith(".json")}
     assert len(first) >= 4  # a manifest, text and identifier shards, records
     path = project / DECISION
     path.write_text(path.read_text(encoding="utf-8").replace("facts: ", "facts: 经复核，", 1), encoding="utf-8")
     assert build(cli, project, site)[0] == 0  # the facts are not searched: the same files, taken back
-    assert inodes(site / "search") == first
+    assert {path: inode for path, inode in inodes(site / "search").items() if path.endswith(".json")} == first
 
     shard = sorted((site / "search").glob("t-*.json"))[0]  # edited in the site folder: made again
     shard.write_text(shard.read_text(encoding="utf-8").replace("[", "[ ", 1), encoding="utf-8")
     assert build(cli, project, site)[0] == 0
-    assert inodes(site / "search") != first
+    assert {path: inode for path, inode in inodes(site / "search").items() if path.endswith(".json")} != first
     assert build(cli, project, fresh)[0] == 0
     assert files(site / "search") == files(fresh / "search")
 
@@ -299,6 +295,53 @@ def test_the_search_index_is_kept_while_what_it_holds_is_unchanged(cli, project:
     shutil.rmtree(fresh)
     assert build(cli, project, fresh)[0] == 0
     assert files(site / "search") == files(fresh / "search") != before
+
+
+#: An edit of a file of each kind, and the open data sets it changes: the decisions' (which name
+#: their pages, whose addresses any kind may move) after every one.
+EDITS = [
+    ("data/agencies/lsscjgj/agency.yaml", "鹿鸣路 1 号", "鹿鸣路 2 号", {"agencies", "decisions"}),
+    ("data/agencies/lsscjgj/personnel.yaml", "valid_until: 2027-12-31", "valid_until: 2028-12-31",
+     {"officers", "decisions"}),
+    ("data/agencies/lsscjgj/items.yaml", "name: 对经营超过保质期食品的行政处罚", "name: 对经营超过保质期食品的行政处罚（测试）",
+     {"items", "decisions"}),
+    ("data/agencies/lsscjgj/benchmarks/ls-scjg-2023.yaml", "细化（测试）", "细化（测试稿）", {"benchmark-entries", "decisions"}),
+    ("data/laws/shipin-weisheng-fa.yaml", "last_article: 57", "last_article: 58", {"laws", "decisions"}),
+    (DECISION, "facts: ", "facts: 经复核，", {"decisions"}),
+]
+
+
+def test_each_open_data_set_is_kept_while_the_files_it_is_made_from_are_unchanged(cli, project: Path):
+    from generator import datapackage
+    from generator.schemas import SchemaSet
+
+    site, fresh = project / "site", project.parent / "fresh"
+    structure = datapackage.datasets(validate(project, use_cache=False).corpus, SchemaSet(), {}, [], dict, rows=False)
+    names = {dataset.name: set(datapackage.dataset_file_names(dataset)) for dataset in structure}
+    assert build(cli, project, site)[0] == 0
+    for file, old, new, changed in EDITS:
+        before = inodes(site / "open-data")
+        path = project / file
+        text = path.read_text(encoding="utf-8")
+        assert old in text, file
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        assert build(cli, project, site)[0] == 0, file
+        after = inodes(site / "open-data")
+        remade = {name for name in after if after[name] != before.get(name)}
+        # The download page and datapackage.json (the files' sizes and hashes) are always written.
+        assert remade == set().union(*(names[name] for name in changed)) | {"datapackage.json", "index.html"}, file
+        shutil.rmtree(fresh, ignore_errors=True)
+        assert build(cli, project, fresh)[0] == 0
+        assert files(site / "open-data") == files(fresh / "open-data"), file
+
+    table = site / "open-data" / "laws.csv"  # edited in the site folder: the set is made again
+    table.write_bytes(table.read_bytes() + b"\n")
+    assert build(cli, project, site)[0] == 0
+    assert files(site / "open-data") == files(fresh / "open-data")
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {path.relative_to(folder).as_posix(): path.stat().st_ino for path in folder.rglob("*") if path.is_file()}
 
 
 def test_a_page_changed_in_the_site_folder_since_the_last_build_is_made_again(cli, project: Path):

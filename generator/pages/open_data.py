@@ -41,6 +41,10 @@ class FileJob:
     site: dict
     page: str  # the page whose tokens the files fill in
     uris: list[str]  # every file, by its path under the site
+    #: Set by the build (reuse.py): each dataset's key by its name (none: no key), and the last
+    #: build's files to take back (reuse.Previous) where a dataset's key is the one recorded.
+    keys: dict[str, str] = field(default_factory=dict)
+    previous: Any = None
     _sets: list[datapackage.Dataset] | None = field(default=None, init=False, repr=False)
 
     @property
@@ -53,22 +57,44 @@ class FileJob:
     def make(self) -> dict[str, bytes]:
         return datapackage.files(self.sets, self.today, self.site)
 
-    def write(self, site_dir: FsPath, allowed: Any = frozenset()) -> tuple[dict[str, str], list]:
-        """Make and write every file under `site_dir`, a dataset at a time; the tokens' values, and
-        any personal data found. One process: the build's others use the cores meanwhile, and a
-        pool's workers would each copy much of the records they read (~1.5 GB in a county with two)."""
+    def write(self, site_dir: FsPath, allowed: Any = frozenset()) -> tuple[dict[str, str], list, list]:
+        """Make and write every file under `site_dir`, a dataset at a time; the tokens' values,
+        any personal data found, and (path, key, file signature) of each file of a dataset with a
+        key (`keys`), for the next build. One process: the build's others use the cores meanwhile,
+        and a pool's workers would each copy much of the records they read (~1.5 GB in a county
+        with two). A dataset whose files the last build wrote from the same data files, with the
+        same code, is not written: its files are taken back (`previous`), as they were checked."""
+        from ..cache import signature
+
         sizes: list[tuple[int, list[int]]] = []
         strings: set[str] = set()
+        recorded: list[tuple[str, str, Any]] = []
 
         def seen(dataset: datapackage.Dataset) -> None:
             sizes.append(_sizes(dataset))
             strings.update(_strings([dataset]))
+            key = self.keys.get(dataset.name)
+            if key is not None:
+                recorded.extend((path, key, signature((site_dir / path).stat())) for path in _paths(dataset))
 
-        written = datapackage.write_files(self.makers, self.structure, self.today, self.site, site_dir, each=seen)
+        def kept(dataset: datapackage.Dataset) -> dict[str, tuple[int, str]] | None:
+            key = self.keys.get(dataset.name)
+            if key is None or self.previous is None:
+                return None
+            taken = [(path, self.previous.take(path, key, str(site_dir), with_folder=False))
+                     for path in _paths(dataset)]
+            if any(sig is None for _, sig in taken):
+                return None  # any file not as the last build left it: all made again, over those taken
+            sizes.append(_sizes(dataset))
+            recorded.extend((path, key, sig) for path, sig in taken)
+            return {path.rpartition("/")[2]: _measure(site_dir / path) for path, _ in taken}
+
+        written = datapackage.write_files(self.makers, self.structure, self.today, self.site, site_dir, each=seen,
+                                          kept=kept)
         values = _counts(sizes)
         for uri, (size, digest) in written.items():
             values.update(self.values(uri, size, digest))
-        return values, self.leaks(_OnDisk(site_dir, self.uris), allowed, strings)
+        return values, self.leaks(_OnDisk(site_dir, self.uris), allowed, strings), recorded
 
     def leaks(self, made: Mapping[str, bytes], allowed: Any = frozenset(), strings: set[str] | None = None) -> list:
         """Personal data in the files `make` made: none, or each finding where a file holds it.
@@ -113,6 +139,22 @@ class FileJob:
     def counts(self) -> dict[str, str]:
         """What the tokens of the datasets' record counts and the tables' row counts stand for."""
         return _counts([_sizes(dataset) for dataset in self.sets])
+
+
+def _paths(dataset: datapackage.Dataset) -> list[str]:
+    return [f"{datapackage.FOLDER}/{name}" for name in datapackage.dataset_file_names(dataset)]
+
+
+def _measure(path: FsPath) -> tuple[int, str]:
+    """A file's size and SHA-256, read in blocks (a county's workbooks are tens of MB)."""
+    import hashlib
+
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+            size += len(block)
+    return size, digest.hexdigest()
 
 
 def _sizes(dataset: datapackage.Dataset) -> tuple[int, list[int]]:
