@@ -24,8 +24,7 @@ def pages(ctx: Context) -> dict[str, Any]:
                                    law["id"]))
     out = {"laws/index.md": ctx.env.get_template("laws.md.j2").render(
         **ctx.base, src_uri="laws/index.md", laws=laws)}
-    cited = cited_articles(ctx)
-    citing = citing_pages(ctx)
+    cited, citing = citations_of(ctx)
     for law in laws:
         out[law_uri(law["id"])] = Deferred(page, (ctx, law, cited.get(law["id"], set()), citing.get(law["id"], {})))
     return out
@@ -42,25 +41,24 @@ def page(ctx: Context, law: dict, cited: set, citing: dict) -> HtmlPage:
     return HtmlPage(str(law.get("name", law["id"])), body)
 
 
-def cited_articles(ctx: Context) -> dict[str, set[citations.Article]]:
-    """Law id → the articles (number and 之X, without 款 or 项) that any record cites."""
-    out: dict[str, set[citations.Article]] = {}
-    for _, _, law, parsed in resolved(ctx.corpus):
-        out.setdefault(law["id"], set()).update(citations.Article(a.number, a.extra) for a in parsed.articles)
-    return out
-
-
 #: Which records a law page names as citing an article: (record kind, heading). Decisions are left
 #: out: a decision leaves the site when its display period ends, and must not stay named here.
 CITING_KINDS = {"agency": "执法主体", "items": "执法事项", "benchmark": "裁量基准条目"}
 
 
-def citing_pages(ctx: Context) -> dict[str, dict[str, dict[str, list[tuple[str, str]]]]]:
-    """Law id → article anchor → heading → (title, page) of each body, item and benchmark entry citing it."""
+def citations_of(ctx: Context) -> tuple[dict[str, set[citations.Article]],
+                                        dict[str, dict[str, dict[str, list[tuple[str, str]]]]]]:
+    """From one pass over every citation (a county's are ~150,000):
+
+    - law id → the articles (number and 之X, without 款 or 项) that any record cites;
+    - law id → article anchor → heading → (title, page) of each body, item and benchmark entry citing it.
+    """
+    cited: dict[str, set[citations.Article]] = {}
     out: dict[str, dict[str, dict[str, list[tuple[str, str]]]]] = {}
     listed: set[tuple[str, str, str, tuple[str, str]]] = set()  # a popular article is cited thousands of times
     for document, path, law, parsed in resolved(ctx.corpus):
-        page = _citing_page(document, path, ctx.entry_uris)
+        cited.setdefault(law["id"], set()).update(citations.Article(a.number, a.extra) for a in parsed.articles)
+        page = _citing_page(document, path, ctx.entry_uris) if document.kind in CITING_KINDS else None
         if page is None:
             continue
         for article in parsed.articles:
@@ -69,8 +67,9 @@ def citing_pages(ctx: Context) -> dict[str, dict[str, dict[str, list[tuple[str, 
                 listed.add((law["id"], anchor, kind, page))
                 out.setdefault(law["id"], {}).setdefault(anchor, {}).setdefault(kind, []).append(page)
     order = list(CITING_KINDS.values())
-    return {law: {anchor: dict(sorted(kinds.items(), key=lambda kind: order.index(kind[0])))
-                  for anchor, kinds in anchors.items()} for law, anchors in out.items()}
+    citing = {law: {anchor: dict(sorted(kinds.items(), key=lambda kind: order.index(kind[0])))
+                    for anchor, kinds in anchors.items()} for law, anchors in out.items()}
+    return cited, citing
 
 
 def _citing_page(document: Any, path: tuple, entries: dict[str, str]) -> tuple[str, str] | None:
