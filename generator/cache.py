@@ -203,6 +203,11 @@ class Cache:
             return found[1]
         return None
 
+    def rules(self) -> dict[str, tuple[str, Any]]:
+        """What each cross-record rule that declares what it reads found last: name → (key, problems)."""
+        found = self._read("rules.pickle")
+        return found if isinstance(found, dict) else {}
+
     # --- writing ---------------------------------------------------------------------------
 
     def record(self, rel: str, sig: Signature, digest: str, trusted: bool) -> None:
@@ -232,6 +237,9 @@ class Cache:
         if self._index_dirty or stale:
             self.write("index.pickle", dumps((FORMAT, self.version, self.index)))
             self._index_dirty = False
+
+    def save_rules(self, found: dict[str, tuple[str, Any]]) -> None:
+        self.write("rules.pickle", dumps((FORMAT, self.version, found)))
 
     def save_result(self, key: str, value: Any) -> None:
         self.write("result.pickle", dumps((FORMAT, self.version, (key, value))))

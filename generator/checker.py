@@ -318,12 +318,47 @@ def _open_cache(root: FsPath, schemas: SchemaSet | None) -> cache.Cache:
     return cache.Cache(root, cache.version_key(schema_documents=schemas.documents))
 
 
-def run_rules(corpus: Corpus) -> list[Problem]:
+def run_rules(corpus: Corpus, store: cache.Cache | None = None,
+              today: datetime.date | None = None) -> list[Problem]:
     """Every cross-record rule's problems, in the order of RULES. For a large corpus a forked
     process shares the rules with this one (each takes the next rule not yet taken), so both
-    cores work."""
-    names = list(RULES)
-    if len(corpus.documents) < PARALLEL_MIN or _workers() < 2:
+    cores work.
+
+    A rule whose module declares ``READS`` (the record kinds it reads) runs on the corpus as a
+    reader of those kinds sees it (`Corpus.only`): it cannot depend on anything else. With a
+    cache (`store`), what it found is kept under a key made of those files' SHA-256, the version
+    key and the day (`today`), and not found again while they are unchanged: a changed decision
+    does not run the benchmark rules again."""
+    keys = _rule_keys(corpus, store, today) if store is not None and today is not None else {}
+    known = store.rules() if store is not None and keys else {}
+    found = {name: known[name][1] for name, key in keys.items() if name in known and known[name][0] == key}
+    names = [name for name in RULES if name not in found]
+    found.update(_run_all(corpus, names))
+    if store is not None and keys and any(known.get(name, ("",))[0] != key for name, key in keys.items()):
+        store.save_rules({name: (key, found[name]) for name, key in keys.items()})
+    return [problem for name in RULES for problem in found[name]]
+
+
+def _rule_keys(corpus: Corpus, store: cache.Cache, today: datetime.date) -> dict[str, str]:
+    """Rule name → what its answer depends on, for each rule that declares what it reads and
+    whose files all have a known SHA-256."""
+    keys = {}
+    for name, module in RULES.items():
+        kinds = getattr(module, "READS", None)
+        if kinds is None:
+            continue
+        digest = hashlib.sha256(f"{store.version}\0{today.isoformat()}\0{name}\0{sorted(kinds)}\0".encode())
+        view = corpus.only(kinds)
+        if any(document.file not in corpus.digests for document in view.documents):
+            continue
+        for document in sorted(view.documents, key=lambda document: document.file):
+            digest.update(f"{document.file}\0{corpus.digests[document.file]}\n".encode())
+        keys[name] = digest.hexdigest()
+    return keys
+
+
+def _run_all(corpus: Corpus, names: list[str]) -> dict[str, list[Problem]]:
+    if len(corpus.documents) < PARALLEL_MIN or _workers() < 2 or len(names) < 2:
         found = _run_rules(corpus, names)
     else:
         for index in _SHARED_INDEXES:  # built once here, inherited by the fork
@@ -338,7 +373,7 @@ def run_rules(corpus: Corpus) -> list[Problem]:
                 found.update(theirs.get())
         finally:
             _FORKED_RULES = None
-    return [problem for name in names for problem in found[name]]
+    return found
 
 
 _SHARED_INDEXES = ("site", "agencies", "laws", "items", "officers", "benchmark_documents", "entries", "decisions")
@@ -367,8 +402,9 @@ def _rules_in_worker() -> dict[str, list[Problem]]:
 def _run_rules(corpus: Corpus, names: list[str]) -> dict[str, list[Problem]]:
     found: dict[str, list[Problem]] = {}
     for name in names:
+        kinds = getattr(RULES[name], "READS", None)
         try:
-            found[name] = list(RULES[name].check(corpus))
+            found[name] = list(RULES[name].check(corpus if kinds is None else corpus.only(kinds)))
         except Exception as exc:  # a rule must never turn bad data into a traceback
             raise InternalError(f"规则 {name} 内部出错：{exc!r}\n{traceback.format_exc()}") from exc
     return found
@@ -428,7 +464,7 @@ def validate(root: FsPath, schemas: SchemaSet | None = None, *, use_cache: bool 
         if stage.store is not None:
             stage.store.save({placement.rel for placement in placements})
         problems = found + loaded
-        problems.extend(run_rules(corpus))
+        problems.extend(run_rules(corpus, stage.store, stage.today))
         problems = personal_data.apply_allowlist(corpus, problems)  # reviewed false positives
         problems = sort_problems(locate_all(root, problems))
         if stage.store is not None:

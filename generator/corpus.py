@@ -60,6 +60,14 @@ class Ref:
         return self.document.file
 
 
+#: The kinds of data files that hold records (the rest are settings: the site, calendars, the
+#: personal-data allowlist, releases). A rule or a page declares which of these it reads.
+RECORD_KINDS = ("agency", "law", "benchmark", "personnel", "items", "decision")
+#: Each index of records, by the kind of file it is made from.
+_INDEX_KINDS = {"agencies": "agency", "laws": "law", "items": "items", "officers": "personnel",
+                "benchmark_documents": "benchmark", "entries": "benchmark", "decisions": "decision"}
+
+
 class Corpus:
     def __init__(self, root: FsPath, documents: list[Document]):
         self.root = root
@@ -73,6 +81,19 @@ class Corpus:
 
     def of(self, kind: str) -> list[Document]:
         return self.by_kind.get(kind, [])
+
+    def only(self, kinds: tuple[str, ...]) -> Corpus:
+        """The corpus as a reader of only the records of `kinds` sees it: the files of the other
+        record kinds left out, every settings file kept. A rule run on it cannot depend on the
+        files left out, so its answer holds while the files it sees are unchanged (checker.py).
+        The indexes already made of the kinds kept are shared, not made again."""
+        seen = {kind for kind in self.by_kind if kind not in RECORD_KINDS or kind in kinds}
+        view = Corpus(self.root, [document for document in self.documents if document.kind in seen])
+        view.digests = self.digests
+        for name, kind in _INDEX_KINDS.items():
+            if kind in seen and name in self.__dict__:  # a cached_property already computed
+                view.__dict__[name] = self.__dict__[name]
+        return view
 
     @cached_property
     def site(self) -> Document | None:

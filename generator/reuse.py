@@ -45,13 +45,11 @@ from typing import Any
 from markupsafe import Markup
 
 from . import cache
-from .corpus import Corpus, Document, Ref
+from .corpus import RECORD_KINDS, Corpus, Document, Ref
 
 #: Kinds of data files every page may read (through the site's settings, display periods and
 #: working days, the personal-data check): part of every page's key.
 SHARED_KINDS = ("site", "calendar", "pii-allowlist", "releases")
-#: The kinds of records a page can show: a maker declares which of these it reads (`reads`).
-RECORD_KINDS = ("agency", "law", "benchmark", "personnel", "items", "decision")
 #: Everything but the decisions: what pages of bodies, laws and benchmark documents read.
 ALL_BUT_DECISIONS = ("agency", "law", "benchmark", "personnel", "items")
 #: Libraries whose output is on the pages.

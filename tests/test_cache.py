@@ -166,7 +166,7 @@ def test_a_cache_file_not_signed_with_this_users_key_is_never_unpickled(project:
 def test_cache_writes_are_atomic_and_leave_no_temporary_files(project_with_errors: Path):
     validate(project_with_errors)
     names = sorted(path.name for path in (project_with_errors / cache.CACHE_DIR).iterdir())
-    assert names == sorted(["index.pickle", "result.pickle",
+    assert names == sorted(["index.pickle", "result.pickle", "rules.pickle",
                             *{f"files-{cache.bucket_of(p):02d}.pickle" for p in _data_files(project_with_errors)}])
 
 
@@ -286,3 +286,50 @@ def test_files_written_just_before_the_first_run_do_not_keep_the_second_from_the
 
     monkeypatch.setattr(cache.Cache, "load_buckets", never_loaded)
     assert validate(project_with_errors).problems == expected
+
+
+# --- the cross-record rules that declare what they read ------------------------------------------------------
+
+
+def test_a_rule_that_declares_what_it_reads_is_shown_only_those_records(project: Path):
+    from generator.corpus import RECORD_KINDS
+    from generator.rules import RULES
+
+    declared = {name: module.READS for name, module in RULES.items() if hasattr(module, "READS")}
+    assert declared and all(set(kinds) <= set(RECORD_KINDS) for kinds in declared.values())
+    corpus = validate(project, use_cache=False).corpus
+    view = corpus.only(("benchmark",))
+    assert view.of("benchmark") == corpus.of("benchmark") and view.entries == corpus.entries
+    assert view.of("decision") == [] and view.decisions == {} and view.items == {}
+    assert view.site is not None and view.site.data == corpus.site.data  # settings are always seen
+
+
+BENCHMARK = "data/agencies/lsscjgj/benchmarks/ls-scjg-2023.yaml"
+
+
+def test_a_rules_answer_is_kept_until_the_files_it_reads_change(project: Path, monkeypatch: pytest.MonkeyPatch):
+    from generator.rules import benchmark_ranges, decision_fines
+
+    runs: list[str] = []
+    for module in (benchmark_ranges, decision_fines):  # one that declares what it reads, one that does not
+        monkeypatch.setattr(module, "check", lambda corpus, check=module.check, name=module.__name__:
+                            runs.append(name.rsplit(".", 1)[1]) or check(corpus))
+    assert validate(project).problems == []
+    assert runs == ["benchmark_ranges", "decision_fines"]
+
+    decision = project / "data/agencies/lsscjgj/decisions/2024/2024-012.yaml"
+    decision.write_text(decision.read_text(encoding="utf-8").replace("facts: ", "facts: 经复核，", 1), encoding="utf-8")
+    assert validate(project).problems == []
+    assert runs[2:] == ["decision_fines"]  # the benchmarks are unchanged: their rule's answer is kept
+
+    benchmark = project / BENCHMARK  # the lightest tier above the statutory maximum
+    benchmark.write_text(benchmark.read_text(encoding="utf-8").replace("max: 60000", "max: 160000", 1),
+                         encoding="utf-8")
+    found = validate(project).problems
+    assert runs[3:] == ["benchmark_ranges", "decision_fines"]
+    assert "tier-outside-statutory" in {problem.code for problem in found}
+    assert found == validate(project, use_cache=False).problems
+    del runs[:]
+    decision.write_text(decision.read_text(encoding="utf-8").replace("facts: 经复核，", "facts: ", 1), encoding="utf-8")
+    assert validate(project).problems == found  # kept, with its problem
+    assert runs == ["decision_fines"]

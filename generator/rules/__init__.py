@@ -3,7 +3,8 @@
 Each module has a module docstring (the user documentation, with a passing and a failing
 example, rendered on the 校验规则 page), ``CODES`` (code → one-line Chinese summary) and
 ``check(corpus)`` yielding problems that name a file and a field path; the checker finds
-line and column afterwards.
+line and column afterwards. A module may declare ``READS``, the record kinds it reads: it is
+then shown only those (`Corpus.only`), and what it found is kept until they change.
 """
 
 from __future__ import annotations

@@ -30,6 +30,8 @@ from ..corpus import Corpus
 from ..penalties import RANGED_TIERS, FineRange, fine_ranges, kinds, tiers
 from ..problems import Problem
 
+#: The only records this rule reads (it is shown no others, and its answer is kept while they are unchanged).
+READS = ("benchmark",)
 CODES = {
     "tier-outside-statutory": "从轻、一般、从重阶次的罚款或处罚种类超出法定范围",
     "reduced-tier-not-reduced": "减轻处罚阶次没有低于法定最低限，也没有适用更轻的处罚种类",

@@ -26,6 +26,8 @@ from ..corpus import Corpus
 from ..penalties import fine_ranges, tier_named, tiers
 from ..problems import Problem
 
+#: The only records this rule reads (it is shown no others, and its answer is kept while they are unchanged).
+READS = ("benchmark",)
 CODES = {"refinement-outside-parent": "本县细化的阶次幅度超出上级基准同一阶次的幅度"}
 SOURCE = "国办发〔2022〕27号《关于进一步规范行政裁量权基准制定和管理工作的意见》"
 

@@ -29,6 +29,8 @@ from ..corpus import Corpus
 from ..penalties import TIER_ORDER, fine_ranges, tiers
 from ..problems import Problem
 
+#: The only records this rule reads (it is shown no others, and its answer is kept while they are unchanged).
+READS = ("benchmark",)
 CODES = {
     "tier-order": "裁量阶次没有按从轻到重排列，或同一阶次写了两次",
     "tier-overlap": "相邻裁量阶次的罚款幅度重叠",

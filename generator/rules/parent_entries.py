@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from ..corpus import Corpus
 from ..problems import Problem
 
+#: The only records this rule reads (it is shown no others, and its answer is kept while they are unchanged).
+READS = ("benchmark",)
 CODES = {"unknown-parent-entry": "细化所依据的上级基准条目不存在或不是上级条目"}
 SOURCE = "国办发〔2022〕27号《关于进一步规范行政裁量权基准制定和管理工作的意见》"
 

@@ -23,6 +23,8 @@ from ..corpus import Corpus
 from ..problems import Problem
 from ._duplicates import report, where
 
+#: The only records this rule reads (it is shown no others, and its answer is kept while they are unchanged).
+READS = ("items",)
 CODES = {"duplicate-item-code": "执法事项编码重复"}
 
 
