@@ -249,7 +249,8 @@ def verdicts(figures: dict[str, float],
         if ok:
             note = ""
         elif sense == "max":
-            note = f"超出 {value / target:.1f} 倍" if target else ""
+            # "是目标的 1.04 倍": a near miss keeps its two decimals (1.0 would read as no miss at all).
+            note = f"是目标的 {value / target:.{2 if value / target < 2 else 1}f} 倍" if target else ""
         else:
             note = f"只达到目标的 {value / target:.0%}"
         bound = f"≤ {target:g} {unit}" if sense == "max" else f"≥ {target:g}{unit}"
@@ -285,7 +286,8 @@ def write_page(path: Path, figures: dict[str, float], extra: dict[str, object], 
   不重复计算）两者中的较大值；
   “校验（冷）”是删除校验缓存（`.cache/portal/`）后的校验，“校验（热）”是紧接着的第二次；
   “完整生成”写入空目录，“改一件决定后重新生成”改的是一件公示中的决定，在上一次生成的网站上进行
-  （数据、程序和页面框架都没有变的记录页面沿用上次的文件，见 `generator/reuse.py`），
+  （数据、程序和页面框架都没有变的记录页面、搜索索引和开放数据集沿用上次的文件，见 `generator/reuse.py`；
+  声明了只读哪几类记录的校验规则，这几类记录没有变时沿用上次的结果），
   并核对该决定的页面显示了改动。{repeated}
   市级规模测一次。
 

@@ -52,3 +52,15 @@ def test_the_decision_page_figure_counts_decision_pages_and_not_the_lists_pages(
         (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / page).write_bytes(b"x" * size)
     assert bench.decision_page_kb(tmp_path) == (2.0, 2)
+
+
+def test_a_missed_target_says_by_how_much_and_a_near_miss_is_not_rounded_away():
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import bench
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    notes = {key: (met, note) for key, _, _, _, met, note in bench.verdicts(
+        {"rebuild_one_s": 13.27, "city_vs_county": 8.88, "speedup_vs_mkdocs": 4.85, "build_s": 33.8})}
+    assert notes == {"rebuild_one_s": (False, "是目标的 4.4 倍"), "city_vs_county": (False, "是目标的 1.04 倍"),
+                     "speedup_vs_mkdocs": (False, "只达到目标的 97%"), "build_s": (True, "")}
