@@ -312,14 +312,14 @@ def on_files(files: Any, config: Any) -> Any:
     _mark("mkdocs 读取配置和文档")
 
     def start(job: FileJob) -> None:
-        # Forked children (the open data's writer here, the record pages' writers once the shells
-        # are rendered) share this process's memory while they run: the collector must not walk it.
         if site_dir in _reusing:  # each dataset's files kept while what it is made from is unchanged
             from .datapackage import DATASET_READS
 
             basis, job.previous = _reusing[site_dir]
             job.keys = {name: key for name, kinds in DATASET_READS.items()
                         if (key := reuse.files_key(basis, name, corpus, kinds)) is not None}
+        # Forked children (the open data's writer here, the record pages' writers once the shells
+        # are rendered) share this process's memory while they run: the collector must not walk it.
         gc.freeze()
         _jobs[site_dir] = (job, Job(job.write, site_dir, allowed_values(corpus)))
 
@@ -520,13 +520,14 @@ def on_post_build(config: Any) -> None:
     plan = writing.plan
     written, found = writing.wait()
     leaks += found
+    indexed = _indexed.pop(site_dir, [])
     if site_dir in _gated:  # for build_site to record (a plain `mkdocs build` records nothing)
-        _written[site_dir] = (writing.recorded + _indexed.pop(site_dir, []), writing.kept)
+        _written[site_dir] = (writing.recorded + indexed, writing.kept)
     _mark(f"写出 {len(written)} 个记录页面（{writing.kept} 个沿用上次的）")
     if job is not None:
-        values, found, files = running.result()
-        if site_dir in _written:
-            _written[site_dir][0].extend(files)
+        values, found, datasets = running.result()
+        if site_dir in _written:  # the open data's files, made or taken back, for the next build
+            _written[site_dir][0].extend(datasets)
         del _jobs[site_dir]
         page = shell.dest(job.page, plan.directory_urls)
         text = fill((site_dir / page).read_text(encoding="utf-8"), values)
