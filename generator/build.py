@@ -387,11 +387,10 @@ def _write_index(index: Any, site_dir: FsPath) -> list[str]:
     key = reuse.index_key(basis, index.digest()) if basis is not None else None
     if key is not None and previous is not None:
         paths = previous.recorded_under(search.FOLDER, key)
-        if paths:
-            taken = [(path, previous.take(path, key, str(site_dir), with_folder=False)) for path in paths]
-            if all(sig is not None for _, sig in taken):
-                _indexed[site_dir] = [(path, key, sig) for path, sig in taken]
-                return paths
+        taken = previous.take_group(paths, key, str(site_dir)) if paths else None
+        if taken is not None:
+            _indexed[site_dir] = [(path, key, sig) for path, sig in taken]
+            return paths
     made = index.files()
     recorded = []
     for path, text in made.items():

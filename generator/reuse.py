@@ -346,6 +346,13 @@ class Previous:
         paths = [path for path in self.pages if path.startswith(folder)]
         return paths if all(self.pages[path][0] == key for path in paths) else []
 
+    def take_group(self, paths: list[str], key: str, site_dir: str) -> list[tuple[str, cache.Signature]] | None:
+        """Move back every file of a group made together (the search index, an open data set),
+        each with its signature now; None if any was not as recorded (then the whole group is
+        to be made again, over the files already moved back)."""
+        taken = [(path, self.take(path, key, site_dir, with_folder=False)) for path in paths]
+        return None if any(sig is None for _, sig in taken) else taken  # type: ignore[return-value]
+
     def take(self, path: str, key: str, site_dir: str, *, with_folder: bool = True) -> cache.Signature | None:
         """Move the last build's page at `path` back into the site if its key is `key` and its
         file is as that build left it; its signature now, or None (then it is to be made).

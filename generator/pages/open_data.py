@@ -81,10 +81,9 @@ class FileJob:
             key = self.keys.get(dataset.name)
             if key is None or self.previous is None:
                 return None
-            taken = [(path, self.previous.take(path, key, str(site_dir), with_folder=False))
-                     for path in _paths(dataset)]
-            if any(sig is None for _, sig in taken):
-                return None  # any file not as the last build left it: all made again, over those taken
+            taken = self.previous.take_group(_paths(dataset), key, str(site_dir))
+            if taken is None:
+                return None  # a file not as the last build left it: all made again
             sizes.append(_sizes(dataset))
             recorded.extend((path, key, sig) for path, sig in taken)
             return {path.rpartition("/")[2]: _measure(site_dir / path) for path, _ in taken}
