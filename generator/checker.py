@@ -25,7 +25,7 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from . import cache, forking, loader, pii
-from .corpus import Corpus, Document
+from .corpus import RECORD_KINDS, Corpus, Document
 from .layout import Placement, discover
 from .problems import Problem, sort_problems
 from .rules import RULES, SOURCE_RULES, personal_data
@@ -328,44 +328,117 @@ def run_rules(corpus: Corpus, store: cache.Cache | None = None,
     reader of those kinds sees it (`Corpus.only`): it cannot depend on anything else. With a
     cache (`store`), what it found is kept under a key made of those files' SHA-256, the version
     key and the day (`today`), and not found again while they are unchanged: a changed decision
-    does not run the benchmark rules again."""
-    keys = _rule_keys(corpus, store, today) if store is not None and today is not None else {}
-    known = store.rules() if store is not None and keys else {}
-    found = {name: known[name][1] for name, key in keys.items() if name in known and known[name][0] == key}
-    names = [name for name in RULES if name not in found]
-    found.update(_run_all(corpus, names))
-    if store is not None and keys and any(known.get(name, ("",))[0] != key for name, key in keys.items()):
-        store.save_rules({name: (key, found[name]) for name, key in keys.items()})
+    does not run the benchmark rules again. A rule that also declares ``EACH`` (the kinds whose
+    files it checks one by one) keeps its answer while the files of its other kinds are unchanged
+    and checks again only the files of those kinds that changed, on a view holding just them: a
+    changed decision is checked again, the county's other 49,999 are not."""
+    known = store.rules() if store is not None and today is not None else None
+    if store is not None and known is not None and today is not None:
+        plans = _plan_rules(corpus, store.version, today, known)
+    else:
+        plans = {name: _Plan(None) for name in RULES}
+    found = {name: plan.kept for name, plan in plans.items() if plan.kept is not None and plan.files is None}
+    tasks = [(name, plans[name].files) for name in RULES if name not in found]
+    for name, (problems, whole) in _run_all(corpus, tasks).items():
+        plan = plans[name]
+        each = tuple(getattr(RULES[name], "EACH", ()))
+        if not whole:  # the changed files' problems beside those kept about the others
+            problems = [*(plan.kept or ()), *problems]
+        elif each and plan.key is not None:
+            files = {document.file for kind in each for document in corpus.of(kind)}
+            if plan.files is not None or any(problem.file not in files for problem in problems):
+                plan.key = None  # a problem about another file: not checked one by one after all
+        found[name] = problems
+    if store is not None and known is not None and any(plans[name].key is not None for name, _ in tasks):
+        store.save_rules({"digests": _each_digests(corpus),
+                          "rules": {name: (plan.key, found[name]) for name, plan in plans.items()
+                                    if plan.key is not None}})
     return [problem for name in RULES for problem in found[name]]
 
 
-def _rule_keys(corpus: Corpus, store: cache.Cache, today: datetime.date) -> dict[str, str]:
-    """Rule name → what its answer depends on, for each rule that declares what it reads and
-    whose files all have a known SHA-256."""
-    keys = {}
+class _Plan:
+    """How a rule is run this time: `key`, what its answer depends on (None: not kept); `kept`,
+    the problems kept from the last run (all of them, or with `files`, those about the files
+    not checked again); `files`, the changed files of its EACH kinds, to check again (None: the
+    whole corpus, or nothing when `kept` holds the whole answer)."""
+
+    def __init__(self, key: str | None, kept: list[Problem] | None = None, files: frozenset[str] | None = None):
+        self.key, self.kept, self.files = key, kept, files
+
+
+def _plan_rules(corpus: Corpus, version: str, today: datetime.date, known: dict[str, Any]) -> dict[str, _Plan]:
+    """Each rule's plan (`_Plan`), from what the cache kept of the last run (`known`)."""
+    kinds = _kind_digests(corpus)
+    answers = known.get("rules") if isinstance(known.get("rules"), dict) else {}
+    before = known.get("digests") if isinstance(known.get("digests"), dict) else {}
+    now = corpus.digests
+    # Per kind: the files that changed since the last run (or are new, or unreadable).
+    changed_of = {kind: frozenset(document.file for document in documents
+                                  if document.file not in now or before.get(document.file) != now[document.file])
+                  for kind, documents in corpus.by_kind.items()}
+    plans = {}
     for name, module in RULES.items():
-        kinds = getattr(module, "READS", None)
-        if kinds is None:
+        reads, each = getattr(module, "READS", None), tuple(getattr(module, "EACH", ()))
+        if reads is None:
+            plans[name] = _Plan(None)
             continue
-        digest = hashlib.sha256(f"{store.version}\0{today.isoformat()}\0{name}\0{sorted(kinds)}\0".encode())
-        view = corpus.only(kinds)
-        if any(document.file not in corpus.digests for document in view.documents):
+        seen = sorted(kind for kind in kinds if (kind not in RECORD_KINDS or kind in reads) and kind not in each)
+        if any(kinds[kind] is None for kind in seen):
+            plans[name] = _Plan(None)
             continue
-        for document in sorted(view.documents, key=lambda document: document.file):
-            digest.update(f"{document.file}\0{corpus.digests[document.file]}\n".encode())
-        keys[name] = digest.hexdigest()
-    return keys
+        digest = hashlib.sha256(f"{version}\0{today.isoformat()}\0{name}\0{sorted(reads)}\0{sorted(each)}\0".encode())
+        for kind in seen:
+            digest.update(f"{kind}\0{kinds[kind]}\n".encode())
+        key = digest.hexdigest()
+        answer = answers.get(name)
+        if not (isinstance(answer, tuple) and len(answer) == 2 and answer[0] == key):
+            plans[name] = _Plan(key)
+            continue
+        if not each:
+            plans[name] = _Plan(key, answer[1])
+            continue
+        changed = frozenset().union(*(changed_of.get(kind, ()) for kind in each))
+        # Not about a changed file, nor about one since removed (`kept` holds only the files of `each`).
+        kept = [problem for problem in answer[1] if problem.file not in changed and problem.file in now]
+        plans[name] = _Plan(key, kept, changed or None)
+    return plans
 
 
-def _run_all(corpus: Corpus, names: list[str]) -> dict[str, list[Problem]]:
-    if len(corpus.documents) < PARALLEL_MIN or _workers() < 2 or len(names) < 2:
-        found = _run_rules(corpus, names)
+def _kind_digests(corpus: Corpus) -> dict[str, str | None]:
+    """Each kind of file → the SHA-256 of its files' names and contents (None if one is unknown)."""
+    digests: dict[str, str | None] = {}
+    for kind, documents in corpus.by_kind.items():
+        if any(document.file not in corpus.digests for document in documents):
+            digests[kind] = None
+            continue
+        digest = hashlib.sha256()
+        for file in sorted(document.file for document in documents):
+            digest.update(f"{file}\0{corpus.digests[file]}\n".encode())
+        digests[kind] = digest.hexdigest()
+    return digests
+
+
+def _each_digests(corpus: Corpus) -> dict[str, str]:
+    """The SHA-256 of every file a rule checks one by one (`EACH`), as checked this time."""
+    kinds = {kind for module in RULES.values() for kind in getattr(module, "EACH", ())}
+    return {document.file: corpus.digests[document.file] for kind in kinds for document in corpus.of(kind)
+            if document.file in corpus.digests}
+
+
+#: A rule to run: its name, and the files of its EACH kinds to check (None: the whole corpus).
+_Task = tuple[str, "frozenset[str] | None"]
+
+
+def _run_all(corpus: Corpus, tasks: list[_Task]) -> dict[str, tuple[list[Problem], bool]]:
+    size = sum(len(corpus.documents) if files is None else len(files) for _, files in tasks)
+    if size < 2 * PARALLEL_MIN or _workers() < 2 or len(tasks) < 2:
+        found = _run_rules(corpus, tasks)
     else:
         for index in _SHARED_INDEXES:  # built once here, inherited by the fork
             getattr(corpus, index)
         context = multiprocessing.get_context("fork")
         global _FORKED_RULES
-        _FORKED_RULES = (corpus, names, context.Value("i", 0))
+        _FORKED_RULES = (corpus, tasks, context.Value("i", 0))
         try:
             with context.Pool(1) as pool:
                 theirs = pool.apply_async(_rules_in_worker)
@@ -377,36 +450,46 @@ def _run_all(corpus: Corpus, names: list[str]) -> dict[str, list[Problem]]:
 
 
 _SHARED_INDEXES = ("site", "agencies", "laws", "items", "officers", "benchmark_documents", "entries", "decisions")
-_FORKED_RULES: tuple[Corpus, list[str], Any] | None = None  # (corpus, rule names, next rule's index)
+_FORKED_RULES: tuple[Corpus, list[_Task], Any] | None = None  # (corpus, rules to run, next rule's index)
 
 
-def _take_rules() -> dict[str, list[Problem]]:
+def _take_rules() -> dict[str, tuple[list[Problem], bool]]:
     """Run the next rule no process has taken yet, until none is left."""
     assert _FORKED_RULES is not None  # noqa: S101 - set before the pool forks
-    corpus, names, counter = _FORKED_RULES
-    found: dict[str, list[Problem]] = {}
+    corpus, tasks, counter = _FORKED_RULES
+    found: dict[str, tuple[list[Problem], bool]] = {}
     while True:
         with counter.get_lock():
             index = counter.value
             counter.value += 1
-        if index >= len(names):
+        if index >= len(tasks):
             return found
-        found.update(_run_rules(corpus, [names[index]]))
+        found.update(_run_rules(corpus, [tasks[index]]))
 
 
-def _rules_in_worker() -> dict[str, list[Problem]]:
+def _rules_in_worker() -> dict[str, tuple[list[Problem], bool]]:
     with _gc_paused():
         return _take_rules()
 
 
-def _run_rules(corpus: Corpus, names: list[str]) -> dict[str, list[Problem]]:
-    found: dict[str, list[Problem]] = {}
-    for name in names:
-        kinds = getattr(RULES[name], "READS", None)
+def _run_rules(corpus: Corpus, tasks: list[_Task]) -> dict[str, tuple[list[Problem], bool]]:
+    """Each rule's problems, and whether they are its whole answer (else those about `files`)."""
+    found: dict[str, tuple[list[Problem], bool]] = {}
+    for name, files in tasks:
+        module = RULES[name]
+        reads, each = getattr(module, "READS", None), tuple(getattr(module, "EACH", ()))
         try:
-            found[name] = list(RULES[name].check(corpus if kinds is None else corpus.only(kinds)))
+            if files is not None:
+                problems = list(module.check(corpus.only(reads, each=each, files=files)))
+                if all(problem.file in files for problem in problems):
+                    found[name] = (problems, False)
+                    continue
+                # A problem about another file: the rule does not check the files one by one as it
+                # says. Its whole answer, then, found again every time (run_rules keeps none).
+            problems = list(module.check(corpus if reads is None else corpus.only(reads)))
         except Exception as exc:  # a rule must never turn bad data into a traceback
             raise InternalError(f"规则 {name} 内部出错：{exc!r}\n{traceback.format_exc()}") from exc
+        found[name] = (problems, True)
     return found
 
 

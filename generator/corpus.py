@@ -82,16 +82,25 @@ class Corpus:
     def of(self, kind: str) -> list[Document]:
         return self.by_kind.get(kind, [])
 
-    def only(self, kinds: tuple[str, ...]) -> Corpus:
+    def only(self, kinds: tuple[str, ...], *, each: tuple[str, ...] = (),
+             files: frozenset[str] | set[str] = frozenset()) -> Corpus:
         """The corpus as a reader of only the records of `kinds` sees it: the files of the other
         record kinds left out, every settings file kept. A rule run on it cannot depend on the
         files left out, so its answer holds while the files it sees are unchanged (checker.py).
-        The indexes already made of the kinds kept are shared, not made again."""
+        With `each`, of the files of those kinds only those in `files` are kept: a rule that checks
+        such files one by one is run again on the changed ones alone.
+        The indexes already made of the kinds kept whole are shared, not made again."""
         seen = {kind for kind in self.by_kind if kind not in RECORD_KINDS or kind in kinds}
-        view = Corpus(self.root, [document for document in self.documents if document.kind in seen])
+        if each:  # a few files of `each` among many: picked from their kinds, not the whole corpus
+            picked = {kind: [document for document in self.by_kind[kind] if document.file in files]
+                      for kind in each if kind in seen}
+            view = Corpus(self.root, [document for kind in self.by_kind if kind in seen
+                                      for document in picked.get(kind, self.by_kind[kind])])
+        else:
+            view = Corpus(self.root, [document for document in self.documents if document.kind in seen])
         view.digests = self.digests
         for name, kind in _INDEX_KINDS.items():
-            if kind in seen and name in self.__dict__:  # a cached_property already computed
+            if kind in seen and kind not in each and name in self.__dict__:  # a cached_property already computed
                 view.__dict__[name] = self.__dict__[name]
         return view
 

@@ -14,6 +14,7 @@ import os
 import pickle
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -308,28 +309,79 @@ BENCHMARK = "data/agencies/lsscjgj/benchmarks/ls-scjg-2023.yaml"
 
 
 def test_a_rules_answer_is_kept_until_the_files_it_reads_change(project: Path, monkeypatch: pytest.MonkeyPatch):
-    from generator.rules import benchmark_ranges, decision_fines
+    from generator.rules import benchmark_ranges, unique_doc_numbers
 
     runs: list[str] = []
-    for module in (benchmark_ranges, decision_fines):  # one that declares what it reads, one that does not
+    for module in (benchmark_ranges, unique_doc_numbers):  # one that declares what it reads, one that does not
         monkeypatch.setattr(module, "check", lambda corpus, check=module.check, name=module.__name__:
                             runs.append(name.rsplit(".", 1)[1]) or check(corpus))
     assert validate(project).problems == []
-    assert runs == ["benchmark_ranges", "decision_fines"]
+    assert runs == ["unique_doc_numbers", "benchmark_ranges"]
 
     decision = project / "data/agencies/lsscjgj/decisions/2024/2024-012.yaml"
     decision.write_text(decision.read_text(encoding="utf-8").replace("facts: ", "facts: 经复核，", 1), encoding="utf-8")
     assert validate(project).problems == []
-    assert runs[2:] == ["decision_fines"]  # the benchmarks are unchanged: their rule's answer is kept
+    assert runs[2:] == ["unique_doc_numbers"]  # the benchmarks are unchanged: their rule's answer is kept
 
     benchmark = project / BENCHMARK  # the lightest tier above the statutory maximum
     benchmark.write_text(benchmark.read_text(encoding="utf-8").replace("max: 60000", "max: 160000", 1),
                          encoding="utf-8")
     found = validate(project).problems
-    assert runs[3:] == ["benchmark_ranges", "decision_fines"]
+    assert runs[3:] == ["unique_doc_numbers", "benchmark_ranges"]
     assert "tier-outside-statutory" in {problem.code for problem in found}
     assert found == validate(project, use_cache=False).problems
     del runs[:]
     decision.write_text(decision.read_text(encoding="utf-8").replace("facts: 经复核，", "facts: ", 1), encoding="utf-8")
     assert validate(project).problems == found  # kept, with its problem
-    assert runs == ["decision_fines"]
+    assert runs == ["unique_doc_numbers"]
+
+
+def test_a_rule_that_checks_files_one_by_one_checks_again_only_the_changed_ones(project: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch):
+    from generator.rules import decision_fines
+
+    seen: list[list[str]] = []
+    monkeypatch.setattr(decision_fines, "check", lambda corpus, check=decision_fines.check:
+                        seen.append(sorted(document.file for document in corpus.of("decision"))) or check(corpus))
+    folder = project / "data/agencies/lsscjgj/decisions/2024"
+    decision, other = folder / "2024-012.yaml", folder / "2024-013.yaml"
+    original = decision.read_text(encoding="utf-8")
+    other.write_text(original.replace("〔2024〕12号", "〔2024〕13号"), encoding="utf-8")
+    assert validate(project).problems == []
+    assert seen[-1] == [rel(decision, project), rel(other, project)]  # the first time, every decision
+
+    decision.write_text(original.replace("fine: 50000", "fine: 9990000", 1), encoding="utf-8")
+    found = validate(project).problems
+    assert seen[-1] == [rel(decision, project)]
+    assert [problem.code for problem in found] == ["fine-outside-tier"]
+    assert found == validate(project, use_cache=False).problems
+
+    other.write_text(other.read_text(encoding="utf-8").replace("facts: ", "facts: 经复核，", 1), encoding="utf-8")
+    assert validate(project).problems == found  # what was found about the unchanged one is kept
+    assert seen[-1] == [rel(other, project)]
+
+    decision.unlink()  # removed: what was found about it goes with it
+    assert validate(project).problems == [] == validate(project, use_cache=False).problems
+
+
+def rel(path: Path, project: Path) -> str:
+    return path.relative_to(project).as_posix()
+
+
+def test_a_rule_that_reports_on_other_files_than_it_checks_one_by_one_is_run_whole(project: Path,
+                                                                                   monkeypatch: pytest.MonkeyPatch):
+    from generator.problems import Problem
+    from generator.rules import RULES
+
+    def check(corpus):  # says it checks decisions one by one, but reports on each agency's file
+        for document in corpus.of("decision"):
+            agency = corpus.agencies[document.placement.agency][0].file
+            yield Problem("too-few-officers", f"{document.file}", agency)
+
+    monkeypatch.setitem(RULES, "pretending", SimpleNamespace(check=check, READS=("agency", "decision"),
+                                                             EACH=("decision",)))
+    first = validate(project).problems
+    assert any(problem.file.endswith("agency.yaml") for problem in first)
+    decision = project / "data/agencies/lsscjgj/decisions/2024/2024-012.yaml"
+    decision.write_text(decision.read_text(encoding="utf-8").replace("facts: ", "facts: 经复核，", 1), encoding="utf-8")
+    assert validate(project).problems == first == validate(project, use_cache=False).problems

@@ -157,3 +157,46 @@ def test_invalid_example_reports_exactly_the_expected_problems(name: str, projec
         assert problem.line >= 1 and problem.column >= 1
     severities = {p.severity.value for p in problems if p.code == name.split("_", 1)[0]}
     assert severities == ({"warning"} if name in WARNINGS else {"error"})
+
+
+# --- rules that check files one by one (EACH): the same answer about a file seen alone ------------------
+
+
+def differences_alone(module: object, corpus: object) -> list[str]:
+    """Where a rule that declares ``EACH`` finds, about a file of those kinds seen alone (the view
+    the checker gives it once that file changed), other than it finds about the file in the whole
+    corpus; and its problems about files of other kinds, which it must not have."""
+    reads, each = module.READS, module.EACH  # type: ignore[attr-defined]
+    whole = list(module.check(corpus.only(reads)))  # type: ignore[attr-defined]
+    files = [document.file for kind in each for document in corpus.of(kind)]  # type: ignore[attr-defined]
+    found = [f"{problem.file}（{problem.code}）不是逐个检查的文件" for problem in whole if problem.file not in files]
+    for file in files:
+        alone = list(module.check(corpus.only(reads, each=each, files={file})))  # type: ignore[attr-defined]
+        if alone != [problem for problem in whole if problem.file == file]:
+            found.append(file)
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_rule_that_checks_files_one_by_one_finds_the_same_about_a_file_seen_alone(name: str, project: Path):
+    from generator.rules import RULES
+
+    target, _ = EXPECTED[name]
+    (project / target).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(INVALID / name, project / target)
+    corpus = validate(project, use_cache=False).corpus
+    each = {rule: module for rule, module in RULES.items() if hasattr(module, "EACH")}
+    assert {"decision_fines", "publication_deadline", "credit_codes", "legal_citations"} <= set(each)
+    for rule, module in each.items():
+        assert differences_alone(module, corpus) == [], rule
+
+
+def test_a_rule_that_compares_files_would_be_caught_declaring_each(project: Path):
+    from types import SimpleNamespace
+
+    from generator.rules import unique_doc_numbers
+
+    shutil.copyfile(INVALID / "duplicate-doc-no_decision-second.yaml", project / SECOND_DECISION)
+    corpus = validate(project, use_cache=False).corpus
+    pretending = SimpleNamespace(check=unique_doc_numbers.check, READS=("decision",), EACH=("decision",))
+    assert differences_alone(pretending, corpus) == [SECOND_DECISION]

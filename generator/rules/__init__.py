@@ -4,7 +4,10 @@ Each module has a module docstring (the user documentation, with a passing and a
 example, rendered on the 校验规则 page), ``CODES`` (code → one-line Chinese summary) and
 ``check(corpus)`` yielding problems that name a file and a field path; the checker finds
 line and column afterwards. A module may declare ``READS``, the record kinds it reads: it is
-then shown only those (`Corpus.only`), and what it found is kept until they change.
+then shown only those (`Corpus.only`), and what it found is kept until they change. It may also
+declare ``EACH``, the kinds whose files it checks one by one (every problem it finds is about
+such a file, found from that file and the records of its other kinds): then only the changed
+files of those kinds are checked again, each seen without the unchanged ones.
 """
 
 from __future__ import annotations

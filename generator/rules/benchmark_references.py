@@ -24,6 +24,10 @@ CODES = {
     "unknown-benchmark-entry": "引用的裁量基准条目不存在",
     "unknown-tier": "引用的裁量阶次在该基准条目中不存在",
 }
+#: Each decision is checked on its own, against the benchmark entries: a changed one is checked
+#: again, the answers about the others are kept (checker.run_rules).
+READS = ("benchmark", "decision")
+EACH = ("decision",)
 
 
 def check(corpus: Corpus) -> Iterator[Problem]:

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..corpus import Corpus
+from ..corpus import RECORD_KINDS, Corpus
 from ..identifiers import USCC_CHARSET, uscc_check_char
 from ..problems import Problem
 
 CODES = {"credit-code-checksum": "统一社会信用代码校验位不正确"}
 SOURCE = "GB 32100-2015《法人和其他组织统一社会信用代码编码规则》"
+#: Each file is checked on its own: a changed one is checked
+#: again, the answers about the others are kept (checker.run_rules).
+READS = RECORD_KINDS
+EACH = RECORD_KINDS
 
 
 def check(corpus: Corpus) -> Iterator[Problem]:

@@ -26,6 +26,10 @@ CODES = {
 #: 事后公开 names the 执法类别 of each decision, which the item list defines.
 TYPE_SOURCE = "国办发〔2018〕118号（事后公开执法机关、执法对象、执法类别、执法结论）"
 WITHDRAWAL_SOURCE = "《中华人民共和国行政处罚法》第四十八条第二款"
+#: Each decision is checked on its own, against the item lists: a changed one is checked
+#: again, the answers about the others are kept (checker.run_rules).
+READS = ("items", "decision")
+EACH = ("decision",)
 
 
 def check(corpus: Corpus) -> Iterator[Problem]:

@@ -29,6 +29,10 @@ CODES = {
     "benchmark-missing": "处以罚款的处罚决定没有写明适用的裁量基准，也没有写明理由",
 }
 SOURCE = "国办发〔2022〕27号《关于进一步规范行政裁量权基准制定和管理工作的意见》"
+#: Each decision is checked on its own, against the benchmark entries: a changed one is checked
+#: again, the answers about the others are kept (checker.run_rules).
+READS = ("benchmark", "decision")
+EACH = ("decision",)
 
 
 def check(corpus: Corpus) -> Iterator[Problem]:

@@ -27,6 +27,10 @@ CODES = {
     "officer-other-agency": "执法人员不属于作出决定的执法主体",
 }
 SOURCE = "《中华人民共和国行政处罚法》第四十二条"
+#: Each decision is checked on its own, against the personnel lists: a changed one is checked
+#: again, the answers about the others are kept (checker.run_rules).
+READS = ("personnel", "decision")
+EACH = ("decision",)
 
 
 def check(corpus: Corpus) -> Iterator[Problem]:

@@ -35,6 +35,10 @@ from ..problems import Problem
 from ..workdays import parse_date
 
 CODES = {"display-until-mismatch": "公示截止日期与法定公示期不一致"}
+#: Each decision is checked on its own, against the site's settings: a changed one is checked
+#: again, the answers about the others are kept (checker.run_rules).
+READS = ("decision",)
+EACH = ("decision",)
 
 
 def check(corpus: Corpus) -> Iterator[Problem]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..corpus import Corpus
+from ..corpus import RECORD_KINDS, Corpus
 from ..identifiers import doc_no_advice, parse_doc_no
 from ..problems import ERROR, WARNING, Problem
 
@@ -30,6 +30,10 @@ CODES = {
     "doc-no-prefix": "文书号的机关代字不是本主体登记的代字",
 }
 SOURCE = "GB/T 9704-2012《党政机关公文格式》第 7.2.4 条"
+#: Each file is checked on its own, against the agencies' registered prefixes: a changed one is checked
+#: again, the answers about the others are kept (checker.run_rules).
+READS = RECORD_KINDS
+EACH = tuple(kind for kind in RECORD_KINDS if kind != "agency")
 
 
 def check(corpus: Corpus) -> Iterator[Problem]:

@@ -20,6 +20,10 @@ from ..corpus import Corpus, Document
 from ..problems import Problem
 
 CODES = {"unknown-item": "引用的执法事项不存在，或不属于本主体"}
+#: Each file is checked on its own, against the item lists: a changed one is checked
+#: again, the answers about the others are kept (checker.run_rules).
+READS = ("items", "benchmark", "decision")
+EACH = ("benchmark", "decision")
 
 
 def check(corpus: Corpus) -> Iterator[Problem]:

@@ -24,7 +24,7 @@ import difflib
 from collections.abc import Iterator
 
 from .. import citations
-from ..corpus import Corpus, Document
+from ..corpus import RECORD_KINDS, Corpus, Document
 from ..numerals import to_chinese
 from ..problems import Path, Problem
 
@@ -34,6 +34,10 @@ CODES = {
     "repealed-law": "引用的法律法规已废止",
     "unknown-article": "引用的条文超出该法律法规的条文范围",
 }
+#: Each file is checked on its own, against the laws: a changed one is checked
+#: again, the answers about the others are kept (checker.run_rules).
+READS = RECORD_KINDS
+EACH = tuple(kind for kind in RECORD_KINDS if kind != "law")
 
 
 def law_names(corpus: Corpus) -> dict[str, dict]:

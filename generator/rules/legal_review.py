@@ -25,6 +25,10 @@ from ..problems import Problem
 
 CODES = {"legal-review-late": "重大执法决定的法制审核晚于决定日期"}
 SOURCE = "《中华人民共和国行政处罚法》第五十八条"
+#: Each decision is checked on its own: a changed one is checked
+#: again, the answers about the others are kept (checker.run_rules).
+READS = ("decision",)
+EACH = ("decision",)
 
 
 def check(corpus: Corpus) -> Iterator[Problem]:

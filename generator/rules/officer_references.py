@@ -20,6 +20,10 @@ from ..corpus import Corpus
 from ..problems import Problem
 
 CODES = {"unknown-officer": "执法人员的执法证号不在任何执法人员名单中"}
+#: Each decision is checked on its own, against the personnel lists: a changed one is checked
+#: again, the answers about the others are kept (checker.run_rules).
+READS = ("personnel", "decision")
+EACH = ("decision",)
 
 
 def check(corpus: Corpus) -> Iterator[Problem]:

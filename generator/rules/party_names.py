@@ -37,6 +37,10 @@ CODES = {
 SOURCE = ("《中华人民共和国个人信息保护法》第二十五条；《中华人民共和国行政处罚法》第五十条；"
           "参照《最高人民法院关于人民法院在互联网公布裁判文书的规定》第九条")
 MINOR_SOURCE = "《中华人民共和国个人信息保护法》第二十八条；《中华人民共和国行政处罚法》第五十条"
+#: Each decision is checked on its own: a changed one is checked
+#: again, the answers about the others are kept (checker.run_rules).
+READS = ("decision",)
+EACH = ("decision",)
 
 
 def check(corpus: Corpus) -> Iterator[Problem]:

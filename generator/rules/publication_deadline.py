@@ -46,6 +46,10 @@ IN_FORCE = datetime.date(2019, 1, 3)
 #: Working days allowed, by 职权类型; every other type has `OTHER_DAYS`.
 DAYS = {"行政许可": 7, "行政处罚": 7}
 OTHER_DAYS = 20
+#: Each decision is checked on its own, against the calendars: a changed one is checked
+#: again, the answers about the others are kept (checker.run_rules).
+READS = ("decision",)
+EACH = ("decision",)
 
 
 def check(corpus: Corpus) -> Iterator[Problem]:

@@ -27,6 +27,10 @@ from ..problems import Problem
 CODES = {"summary-procedure-limit": "简易程序的罚款超过法定数额，或给予了罚款、警告以外的处罚"}
 SOURCE = "《中华人民共和国行政处罚法》第五十一条"
 LIMITS = {"自然人": 200, "个体工商户": 200, "法人": 3000, "其他组织": 3000}
+#: Each decision is checked on its own: a changed one is checked
+#: again, the answers about the others are kept (checker.run_rules).
+READS = ("decision",)
+EACH = ("decision",)
 
 
 def check(corpus: Corpus) -> Iterator[Problem]:

@@ -46,6 +46,10 @@ SOURCE = "《中华人民共和国行政处罚法》第四十八条第二款、�
 #: The 2021 revision, which added the three-day rule, took effect on this day (第八十六条).
 IN_FORCE = datetime.date(2021, 7, 15)
 DAYS = 3
+#: Each decision is checked on its own, against the calendars: a changed one is checked
+#: again, the answers about the others are kept (checker.run_rules).
+READS = ("decision",)
+EACH = ("decision",)
 
 
 def check(corpus: Corpus) -> Iterator[Problem]:
