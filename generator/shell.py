@@ -384,14 +384,15 @@ _LASTMOD = re.compile(r"<lastmod>([^<]*)</lastmod>")
 
 
 def rewrite_sitemap(site_dir: FsPath, extra: Sequence[str], *, site_url: str, lastmod: str,
-                    timestamp: int) -> None:
-    """mkdocs' sitemap without the placeholder pages, with the record pages' addresses added.
+                    timestamp: int) -> dict[str, str]:
+    """mkdocs' sitemap without the placeholder pages, with the record pages' addresses added; the
+    files written (name → text).
 
     Past `SITEMAP_LIMIT` addresses, sitemap.xml becomes an index of sitemap-1.xml, sitemap-2.xml, …
     """
     path = site_dir / "sitemap.xml"
     if not path.is_file():
-        return
+        return {}
     entries = [(loc, block) for loc, block in ((m.group(1), m.group(0)) for m in _URL_BLOCK.finditer(
         path.read_text(encoding="utf-8"))) if f"/{FOLDER}/" not in loc and not loc.endswith(f"{FOLDER}/")]
     blocks = [block for _, block in entries]
@@ -402,16 +403,19 @@ def rewrite_sitemap(site_dir: FsPath, extra: Sequence[str], *, site_url: str, la
     namespace = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
     for old in site_dir.glob("sitemap-*.xml*"):
         old.unlink()
+    files = {}
     if len(blocks) <= SITEMAP_LIMIT:
-        _write_sitemap(path, f"{head}<urlset {namespace}>{''.join(blocks)}\n</urlset>", timestamp)
-        return
-    index = []
-    for number, start in enumerate(range(0, len(blocks), SITEMAP_LIMIT), 1):
-        name = f"sitemap-{number}.xml"
-        _write_sitemap(site_dir / name, f"{head}<urlset {namespace}>{''.join(blocks[start:start + SITEMAP_LIMIT])}"
-                       "\n</urlset>", timestamp)
-        index.append(f"\n    <sitemap>\n         <loc>{html.escape(site_url + name)}</loc>{date}\n    </sitemap>")
-    _write_sitemap(path, f"{head}<sitemapindex {namespace}>{''.join(index)}\n</sitemapindex>", timestamp)
+        files[path.name] = f"{head}<urlset {namespace}>{''.join(blocks)}\n</urlset>"
+    else:
+        index = []
+        for number, start in enumerate(range(0, len(blocks), SITEMAP_LIMIT), 1):
+            name = f"sitemap-{number}.xml"
+            files[name] = f"{head}<urlset {namespace}>{''.join(blocks[start:start + SITEMAP_LIMIT])}\n</urlset>"
+            index.append(f"\n    <sitemap>\n         <loc>{html.escape(site_url + name)}</loc>{date}\n    </sitemap>")
+        files[path.name] = f"{head}<sitemapindex {namespace}>{''.join(index)}\n</sitemapindex>"
+    for name, text in files.items():
+        _write_sitemap(site_dir / name, text, timestamp)
+    return files
 
 
 def _write_sitemap(path: FsPath, text: str, timestamp: int) -> None:

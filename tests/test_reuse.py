@@ -297,6 +297,32 @@ def test_the_search_index_is_kept_while_what_it_holds_is_unchanged(cli, project:
     assert files(site / "search") == files(fresh / "search") != before
 
 
+
+def test_what_the_last_build_scanned_is_not_scanned_again(cli, project: Path, monkeypatch: pytest.MonkeyPatch):
+    from generator import pii
+
+    scanned: list[str] = []
+    real = pii.scan_page
+    monkeypatch.setattr(pii, "scan_page", lambda source, suffix, page, **kwargs:
+                        scanned.append(page) or real(source, suffix, page, **kwargs))
+    site = project / "site"
+    assert build(cli, project, site)[0] == 0
+    assert "sitemap.xml" in scanned and any(page.startswith("search/") for page in scanned)
+
+    del scanned[:]
+    path = project / DECISION  # the search index and the sitemap stay as they were
+    path.write_text(path.read_text(encoding="utf-8").replace("facts: ", "facts: 经复核，", 1), encoding="utf-8")
+    assert build(cli, project, site)[0] == 0
+    assert "sitemap.xml" not in scanned and [page for page in scanned if page.startswith("search/")] == ["search/index.html"]
+    assert "index.html" in scanned  # mkdocs' pages are scanned every time
+
+    del scanned[:]
+    second = path.with_name("2024-013.yaml")  # a new page: a new address in the sitemap, a new search entry
+    second.write_text(path.read_text(encoding="utf-8").replace("〔2024〕12号", "〔2024〕13号"), encoding="utf-8")
+    assert build(cli, project, site)[0] == 0
+    assert "sitemap.xml" in scanned and any(page.startswith("search/") for page in scanned)
+
+
 #: An edit of a file of each kind, and the open data sets it changes: the decisions' (which name
 #: their pages, whose addresses any kind may move) after every one.
 EDITS = [
