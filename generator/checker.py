@@ -339,14 +339,16 @@ def run_rules(corpus: Corpus, store: cache.Cache | None = None,
         plans = {name: _Plan(None) for name in RULES}
     found = {name: plan.kept for name, plan in plans.items() if plan.kept is not None and plan.files is None}
     tasks = [(name, plans[name].files) for name in RULES if name not in found]
+    checked: dict[tuple[str, ...], set[str]] = {}  # the files of the kinds a rule checks one by one
     for name, (problems, whole) in _run_all(corpus, tasks).items():
         plan = plans[name]
         each = tuple(getattr(RULES[name], "EACH", ()))
         if not whole:  # the changed files' problems beside those kept about the others
             problems = [*(plan.kept or ()), *problems]
         elif each and plan.key is not None:
-            files = {document.file for kind in each for document in corpus.of(kind)}
-            if plan.files is not None or any(problem.file not in files for problem in problems):
+            if each not in checked:
+                checked[each] = {document.file for kind in each for document in corpus.of(kind)}
+            if plan.files is not None or any(problem.file not in checked[each] for problem in problems):
                 plan.key = None  # a problem about another file: not checked one by one after all
         found[name] = problems
     if store is not None and known is not None and any(plans[name].key is not None for name, _ in tasks):

@@ -76,6 +76,7 @@ class Corpus:
         #: (checker.py fills it in; the record pages' keys use it, see reuse.py)
         self.digests: dict[str, str] = {}
         self.by_kind: dict[str, list[Document]] = defaultdict(list)
+        self._views: dict[frozenset[str], Corpus] = {}  # `only`'s views, by the kinds they keep
         for document in documents:
             self.by_kind[document.kind].append(document)
 
@@ -90,14 +91,19 @@ class Corpus:
         With `each`, of the files of those kinds only those in `files` are kept: a rule that checks
         such files one by one is run again on the changed ones alone.
         The indexes already made of the kinds kept whole are shared, not made again."""
-        seen = {kind for kind in self.by_kind if kind not in RECORD_KINDS or kind in kinds}
+        seen = frozenset(kind for kind in self.by_kind if kind not in RECORD_KINDS or kind in kinds)
         if each:  # a few files of `each` among many: picked from their kinds, not the whole corpus
             picked = {kind: [document for document in self.by_kind[kind] if document.file in files]
                       for kind in each if kind in seen}
             view = Corpus(self.root, [document for kind in self.by_kind if kind in seen
                                       for document in picked.get(kind, self.by_kind[kind])])
+        elif seen == frozenset(self.by_kind):
+            return self  # nothing to leave out
+        elif seen in self._views:  # several rules read the same kinds: one view, one set of indexes
+            return self._views[seen]
         else:
-            view = Corpus(self.root, [document for document in self.documents if document.kind in seen])
+            view = self._views[seen] = Corpus(self.root, [document for document in self.documents
+                                                          if document.kind in seen])
         view.digests = self.digests
         for name, kind in _INDEX_KINDS.items():
             if kind in seen and kind not in each and name in self.__dict__:  # a cached_property already computed
