@@ -11,7 +11,8 @@ times (3; the median is the figure, the spread is shown beside it: this 2-core V
    (taken in turn with the builds, so that both see the machine at the same moments);
    then, after the last, a rebuild after one decision on display changed (over the previous site,
    as when a department edits a file: the record pages made from unchanged files are kept,
-   generator/reuse.py), checked to show the change;
+   generator/reuse.py), checked to show the change, and timed step by step by the build itself
+   (PORTAL_TIMINGS=1: the page shows where the last rebuild's time went);
 4. what a browser downloads for one search (the first page of results, `search_index.Reader` on a
    fresh cache, the largest of a few typical queries) and the HTML of the largest decision page.
 
@@ -31,6 +32,7 @@ import json
 import multiprocessing
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -98,7 +100,7 @@ def tree_memory_mb(pid: int) -> float:
     return total / 1024
 
 
-def run(command: list[str], cwd: Path = REPO) -> tuple[float, float, str]:
+def run(command: list[str], cwd: Path = REPO, env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """Wall seconds, peak RSS in MB and output of one process.
 
     The peak is the larger of the process's own peak RSS (`os.wait4`) and the largest sum,
@@ -107,7 +109,7 @@ def run(command: list[str], cwd: Path = REPO) -> tuple[float, float, str]:
     parent's).
     """
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output = bytearray()
     sampled = 0.0
     done = threading.Event()
@@ -258,8 +260,31 @@ def verdicts(figures: dict[str, float],
     return rows
 
 
+def steps(output: str) -> list[tuple[str, float]]:
+    """The steps a build with PORTAL_TIMINGS=1 timed (build._mark): (step, seconds), in order."""
+    return [(step, float(seconds)) for step, seconds in STEP.findall(output)]
+
+
+STEP = re.compile(r"^  (\S.*)：([0-9.]+) s$", re.MULTILINE)
+
+
+def steps_table(rebuild_steps: list[tuple[str, float]]) -> str:
+    if not rebuild_steps:
+        return ""
+    rows = "\n".join(f"| {step} | {seconds:.2f} s |" for step, seconds in rebuild_steps)
+    return f"""
+改一件决定后重新生成时各步骤的耗时（最后一次；生成程序在环境变量 `PORTAL_TIMINGS=1` 时自己报告，
+主进程的墙钟时间。开放数据在另一个进程中同时生成，它的时间不单列；进程启动和退出不计在内）：
+
+| 步骤 | 耗时 |
+|---|---|
+{rows}
+"""
+
+
 def write_page(path: Path, figures: dict[str, float], extra: dict[str, object], scale: str,
-               runs: dict[str, list[float]] | None = None) -> None:
+               runs: dict[str, list[float]] | None = None,
+               rebuild_steps: list[tuple[str, float]] | None = None) -> None:
     rows = "\n".join(f"| {label} | `{key}` | {value} | {bound} | {'达到' if ok else '未达到'}"
                      f"{'（' + note + '）' if note else ''} |"
                      for key, label, value, bound, ok, note in verdicts(figures, runs))
@@ -294,7 +319,7 @@ def write_page(path: Path, figures: dict[str, float], extra: dict[str, object], 
 | 指标 | 键 | 实测 | 目标 | 结果 |
 |---|---|---|---|---|
 {rows}
-
+{steps_table(rebuild_steps or [])}
 {city_line(figures)}
 """, "utf-8")
 
@@ -341,9 +366,11 @@ def main(argv: list[str] | None = None) -> int:
     repeat = max(1, args.repeat or (1 if args.quick else 3))
     runs: dict[str, list[float]] = {key: [] for key in TIMED}
 
-    def timed(key: str, command: list[str], cwd: Path = REPO) -> float:
+    outputs: dict[str, str] = {}  # the last output of each step
+
+    def timed(key: str, command: list[str], cwd: Path = REPO, env: dict[str, str] | None = None) -> float:
         os.sync()  # what the previous step wrote is on disk: no step pays for another's writeback
-        seconds, peak, _ = run(command, cwd)
+        seconds, peak, outputs[key] = run(command, cwd, env)
         runs.setdefault(key, []).append(seconds)
         if key != "baseline_mkdocs_s":
             rss.append(peak)
@@ -374,7 +401,8 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(repeat):
         changed, page = change_one_decision(corpus, site)
         print(f"改动：{changed.relative_to(corpus)}", file=sys.stderr)
-        timed("rebuild_one_s", build)
+        # With the build's own timing of each step (build._mark), for the page to show where the time goes.
+        timed("rebuild_one_s", build, env={**os.environ, "PORTAL_TIMINGS": "1"})
         shown = page.read_text("utf-8").count(CHANGE) if page.is_file() else 0
         if shown != changed.read_text("utf-8").count(CHANGE):  # the rebuild must show the change
             raise SystemExit(f"重新生成后的页面没有显示改动：{page}")
@@ -421,8 +449,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'PASS' if ok else 'FAIL'}  {label}（{key}）：{value}，目标 {bound}{'，' + note if note else ''}")
     print(f"      记录 {records} 条，页面 {pages} 个（决定页 {decision_pages} 个），输出 {output_mb:.1f} MB；"
           f"基线 {md_pages} 个 Markdown 页面，峰值内存 {baseline_rss:.0f} MB；合成 {synth_s:.1f} s")
+    rebuild_steps = steps(outputs.get("rebuild_one_s", ""))
+    print("      改一件决定后重新生成：" + "；".join(f"{step} {seconds:.2f} s" for step, seconds in rebuild_steps),
+          file=sys.stderr)
     if docs_page:
-        write_page(docs_page, figures, extra, scale, runs)
+        write_page(docs_page, figures, extra, scale, runs, rebuild_steps)
         print(f"      已写入 {docs_page}")
     print(json.dumps(figures, ensure_ascii=False))
     return 0

@@ -39,6 +39,10 @@ def test_the_quick_bench_prints_one_json_line_with_every_figure_and_writes_the_p
     for line in timed:
         median, low, high = map(float, re.search(r"\| ([\d.]+) s（2 次的中位数，([\d.]+)–([\d.]+)）", line).groups())
         assert low <= median <= high
+    # where the rebuild's time goes, as the build itself reports it (PORTAL_TIMINGS=1)
+    steps = re.findall(r"^\| (\S[^|]*) \| ([\d.]+) s \|$", text.split("各步骤的耗时")[1], re.MULTILINE)
+    assert [step for step, _ in steps][:2] == ["校验", "mkdocs 读取配置和文档"]
+    assert any(step.startswith("写出") and "记录页面" in step for step, _ in steps)
 
 
 def test_the_decision_page_figure_counts_decision_pages_and_not_the_lists_pages(tmp_path: Path):
