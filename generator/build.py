@@ -78,7 +78,7 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: b
     _gated.add(site_dir)
     # The record of the last build's pages is taken (and removed) before the site folder changes.
     manifest = reuse.Manifest(root.resolve(), site_dir) if caching_enabled() else None
-    last_basis, last_pages = manifest.take() if manifest is not None else ("", {})
+    last_basis, last_pages, last_release = manifest.take() if manifest is not None else ("", {}, "")
     deleting: list[Any] = []
     basis, kept = None, None
     try:
@@ -96,7 +96,7 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: b
         moved, kept = _set_aside(site_dir, root.resolve(), {path.split("/", 1)[0] for path in last})
         deleting.extend(moved)
         if basis is not None:
-            _reusing[site_dir] = (basis, reuse.Previous(kept, last) if kept is not None else None)
+            _reusing[site_dir] = (basis, reuse.Previous(kept, last, last_release) if kept is not None else None)
         build(config)
     except MkDocsException as exc:
         _written.pop(site_dir, None)
@@ -116,9 +116,9 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: b
     if leaks:
         click.echo(_withdraw(out, leaks), nl=False, err=True)
         return 1
-    recorded, kept_count = written if written is not None else ([], 0)
+    recorded, kept_count, release = written if written is not None else ([], 0, "")
     if manifest is not None and basis is not None and written is not None:
-        manifest.save(basis, recorded)
+        manifest.save(basis, recorded, release)
         _mark("记下所写的记录页面")
     kept_note = f"；{kept_count} 个记录页面与上次相同，沿用了上次生成的文件" if kept_count else ""
     click.echo(f"网站已生成：{out}（公示日期按 {today.isoformat()} 判断{kept_note}）")
@@ -527,7 +527,7 @@ def on_post_build(config: Any) -> None:
     leaks += found
     indexed = _indexed.pop(site_dir, [])
     if site_dir in _gated:  # for build_site to record (a plain `mkdocs build` records nothing)
-        _written[site_dir] = (writing.recorded + indexed, writing.kept)
+        _written[site_dir] = (writing.recorded + indexed, writing.kept, plan.release)
     _mark(f"写出 {len(written)} 个记录页面（{writing.kept} 个沿用上次的）")
     if job is not None:
         values, found, datasets = running.result()

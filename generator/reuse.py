@@ -7,7 +7,8 @@ has a key, a hash of everything its content can depend on:
 - the build's basis (`basis`): the generator's code and templates, the libraries that render,
   Python, the day, the site's address and URL style, the page sizes, the schemas, the values the
   personal-data check allows, and the files any page may read (site.yaml, the calendars, the
-  allowlist, releases.yaml); and the shell its article is poured into (theme, nav, footer);
+  allowlist, releases.yaml); and the shell its article is poured into (theme, nav, footer), but for
+  the footer's release line;
 - its maker and the maker's arguments, walked: a record stands for the file it came from (its
   path and SHA-256), any other value for itself (`Keys`);
 - the kinds of data files its maker reads through the build's `Context` (the maker's `reads`
@@ -17,6 +18,9 @@ A maker that declares nothing, or an argument of a type the walk does not know, 
 and that page is always made. `portal build` moves the previous site aside (build._set_aside);
 a page whose key is the one recorded when it was written there, its file unchanged since (size,
 times, inode), is moved back instead of being made, written and checked for personal data again.
+The footer's release line (version and commit) is not part of the key: a page kept from a build
+of another commit gets this build's line written into it (shell.restamp), so that committing an
+edit does not make every page again.
 The record is kept in ``.cache/portal/`` (`Manifest`), signed with the cache's key so that a
 record committed to the repository (or copied from elsewhere) is never trusted, and only after a
 build that published: a build that stopped or found personal data leaves none.
@@ -55,7 +59,7 @@ ALL_BUT_DECISIONS = ("agency", "law", "benchmark", "personnel", "items")
 #: Libraries whose output is on the pages.
 PACKAGES = ("Jinja2", "MarkupSafe", "zxing-cpp", "PyYAML", "mkdocs", "mkdocs-material")
 #: Format of the record of written pages; bump when its layout changes.
-FORMAT = 1
+FORMAT = 2
 
 _PACKAGE_DIR = FsPath(__file__).resolve().parent
 
@@ -296,10 +300,10 @@ class Manifest:
         self.site_dir = str(site_dir)
         self.key = cache._secret()
 
-    def take(self) -> tuple[str, dict[str, tuple[str, cache.Signature]]]:
-        """The basis and pages the last build recorded, and the record removed: from now on the
-        site folder changes, and only a build that publishes records it again."""
-        found: tuple[str, dict[str, tuple[str, cache.Signature]]] = ("", {})
+    def take(self) -> tuple[str, dict[str, tuple[str, cache.Signature]], str]:
+        """The basis, pages and release line the last build recorded, and the record removed: from
+        now on the site folder changes, and only a build that publishes records it again."""
+        found: tuple[str, dict[str, tuple[str, cache.Signature]], str] = ("", {}, "")
         try:
             data = self.path.read_bytes()
         except OSError:
@@ -316,18 +320,18 @@ class Manifest:
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
             return found
 
-    def _parse(self, data: bytes) -> tuple[str, dict[str, tuple[str, cache.Signature]]]:
+    def _parse(self, data: bytes) -> tuple[str, dict[str, tuple[str, cache.Signature]], str]:
         stored = json.loads(data)
         if stored.get("format") != FORMAT or stored.get("site") != self.site_dir:
-            return "", {}
+            return "", {}, ""
         pages = {path: (str(entry[0]), tuple(int(n) for n in entry[1])) for path, entry in stored["pages"].items()}
-        return str(stored["basis"]), pages  # type: ignore[return-value]
+        return str(stored["basis"]), pages, str(stored["release"])  # type: ignore[return-value]
 
-    def save(self, basis: str, pages: Iterable[tuple[str, str, cache.Signature]]) -> None:
+    def save(self, basis: str, pages: Iterable[tuple[str, str, cache.Signature]], release: str = "") -> None:
         if self.key is None:
             return
         with no_collection():
-            data = json.dumps({"format": FORMAT, "site": self.site_dir, "basis": basis,
+            data = json.dumps({"format": FORMAT, "site": self.site_dir, "basis": basis, "release": release,
                                "pages": {path: [key, list(sig)] for path, key, sig in pages}},
                               ensure_ascii=False, separators=(",", ":")).encode()
         cache.write_atomic(self.path.parent, self.path.name, cache._mac(self.key, data) + data)
@@ -339,6 +343,8 @@ class Previous:
 
     folder: FsPath
     pages: dict[str, tuple[str, cache.Signature]]
+    #: The footer's release line the last build wrote on its record pages (shell.Shell.release).
+    release: str = ""
 
     def recorded_under(self, folder: str, key: str) -> list[str]:
         """The files the last build recorded under `folder` (``search/``), if it recorded them all

@@ -46,6 +46,8 @@ _ARTICLE = re.compile(f'<h1(?: id="([^"]*)")?>{TITLE}</h1>\\s*<p>{BODY}</p>')
 #: The id of a record page's first heading, where its skip link (跳转至: past the header and
 #: the navigation, for keyboard and screen-reader users) leads.
 SKIP_TARGET = "page-title"
+#: The footer's release line (identity.footer_html): which version and commit built the site.
+_RELEASE = re.compile(r'<span class="portal-release">[^<]*</span>')
 #: Below this many pages one process writes them all: forking costs more than it saves.
 PARALLEL_FROM = 2000
 #: A sitemap file lists at most this many addresses (sitemaps.org).
@@ -97,8 +99,13 @@ class Shell:
     """A rendered placeholder page cut into the parts between its title, canonical address and article."""
 
     parts: tuple[str, ...]
-    slots: tuple[str, ...]  # what goes between parts[i] and parts[i + 1]: "title", "url" or "body"
+    #: what goes between parts[i] and parts[i + 1]: "title", "url", "body" or "release"
+    slots: tuple[str, ...]
     skip: bool = False  # whether the theme wrote a skip link (to `SKIP_TARGET`, see `fill`)
+    #: The footer's release line as written (``<span class="portal-release">…</span>``), or "".
+    #: A slot, not a part: every commit changes it, and it is not in the digest, so a page kept
+    #: from the last build gets the new line written into it (`restamp`) instead of being made.
+    release: str = ""
 
     @classmethod
     def cut(cls, output: str, canonical: str | None) -> Shell:
@@ -113,19 +120,26 @@ class Shell:
         literals = {articles[0].group(0): "body", TITLE: "title"}
         if canonical:
             literals[f'href="{html.escape(canonical)}"'] = "url"
+        releases = set(_RELEASE.findall(output))
+        if len(releases) > 1:
+            raise ValueError("主题页面中有不止一种版本说明：页脚的写法可能改变了")
+        release = releases.pop() if releases else ""
+        if release:
+            literals[release] = "release"
         pattern = "|".join(re.escape(literal) for literal in sorted(literals, key=len, reverse=True))
         pieces = re.split(f"({pattern})", output)
-        return cls(tuple(pieces[0::2]), tuple(literals[token] for token in pieces[1::2]), skip)
+        return cls(tuple(pieces[0::2]), tuple(literals[token] for token in pieces[1::2]), skip, release)
 
     def digest(self) -> str:
-        """A hash of the shell: part of each key of the pages poured into it (reuse.py)."""
+        """A hash of the shell but its release line: part of each key of the pages poured into it (reuse.py)."""
         import hashlib
 
         return hashlib.sha256(repr((self.parts, self.slots, self.skip)).encode()).hexdigest()
 
     def fill(self, page: HtmlPage, url: str) -> str:
         body = page.body.replace("<h1>", f'<h1 id="{SKIP_TARGET}">', 1) if self.skip else page.body
-        values = {"title": escape(page.title), "body": body, "url": f'href="{html.escape(url)}"'}
+        values = {"title": escape(page.title), "body": body, "url": f'href="{html.escape(url)}"',
+                  "release": self.release}
         out = [self.parts[0]]
         for slot, part in zip(self.slots, self.parts[1:], strict=True):
             out.append(values[slot])
@@ -152,6 +166,11 @@ class Plan:
     #: the digest of each shell (by depth), for the others' keys (`_key`).
     page_keys: list[str | None] | None = None
     shell_digests: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def release(self) -> str:
+        """The release line the shells write (see `Shell.release`)."""
+        return next(iter(self.shells.values())).release if self.shells else ""
 
 
 def dest(uri: str, directory_urls: bool) -> str:
@@ -186,8 +205,11 @@ def _write_range(bounds: tuple[int, int]) -> Done:
         key = _key(plan, index)
         if key is not None and plan.previous is not None:
             # Made from the same files by the same code into the same shell: the last build's
-            # page, checked for personal data when it was written, is moved back (reuse.py).
+            # page, checked for personal data when it was written, is moved back (reuse.py),
+            # with this build's release line if another commit built it.
             kept = plan.previous.take(path, key, site_dir)
+            if kept is not None and plan.previous.release != plan.release:
+                kept = restamp(os.path.join(site_dir, path), plan.previous.release, plan.release)
             if kept is not None:
                 recorded.append((path, key, kept, True))
                 continue
@@ -203,6 +225,26 @@ def _write_range(bounds: tuple[int, int]) -> Done:
                      today=plan.today):
             leaks.extend(scan_page(text, ".html", path, allowed=plan.allowed, today=plan.today))
     return written, leaks, recorded
+
+
+def restamp(path: str, old: str, new: str) -> tuple[int, int, int, int] | None:
+    """Put the release line `new` where the page at `path` has `old` (the last in it: the footer's);
+    the file's signature then, or None if it has no such line (then the page is to be made)."""
+    from .cache import signature
+
+    before = old.encode("utf-8")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        at = data.rfind(before) if before else -1
+        if at < 0:
+            return None
+        # A new file in its place, not the old one changed: a copy elsewhere linked to it stays as it was.
+        _write(f"{path}.new", data[:at] + new.encode("utf-8") + data[at + len(before):])
+        os.replace(f"{path}.new", path)
+        return signature(os.stat(path))  # after the rename, which changes its time of change
+    except OSError:
+        return None
 
 
 def _key(plan: Plan, index: int) -> str | None:

@@ -444,3 +444,31 @@ def test_a_rebuild_inside_a_clean_checkout_names_it_clean_and_keeps_every_page(c
     assert build(cli, project, site)[0] == 0
     assert build(cli, project, site)[:2] == (0, record_pages(project))
     assert f"（提交 {head[:12]}）" in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_edit_and_its_commit_keep_the_unchanged_pages_with_the_new_release_line(cli, project: Path):
+    # The footer names the commit and whether the tree has uncommitted changes: every edit and every
+    # commit changes it. It is not part of the pages' keys: kept pages get the new line written in.
+    from .gitrepo import commit, git
+
+    (project / ".gitignore").write_text("/site/\n/fresh/\n.cache/\n", encoding="utf-8")
+    git(project, "init", "--quiet", "--initial-branch=main")
+    commit(project, "基准版本")
+    site, fresh, count = project / "site", project / "fresh", record_pages(project)
+    assert build(cli, project, site)[:2] == (0, 0)
+
+    path = project / DECISION
+    path.write_text(path.read_text(encoding="utf-8").replace("facts: ", "facts: 经复核，", 1), encoding="utf-8")
+    assert build(cli, project, site)[:2] == (0, count - 3)  # the decision's, its item's and its body's made
+    kept = site / "items" / "index.html"  # a list page: mkdocs', made every time
+    assert "含未提交的修改" in kept.read_text(encoding="utf-8")
+    assert build(cli, project, fresh)[:2] == (0, 0)
+    assert files(site) == files(fresh)
+
+    head = commit(project, "复核决定")
+    assert build(cli, project, site)[:2] == (0, count)  # nothing but the release line changed
+    pages = [page for page in site.rglob("index.html") if "decisions/lsscjgj/" in page.as_posix()]
+    assert pages and all(f"（提交 {head[:12]}）" in page.read_text(encoding="utf-8") for page in pages)
+    shutil.rmtree(fresh)
+    assert build(cli, project, fresh)[:2] == (0, 0)
+    assert files(site) == files(fresh)

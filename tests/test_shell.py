@@ -4,6 +4,7 @@ frame, written by one or two processes alike, scanned for personal data, listed 
 from __future__ import annotations
 
 import gzip
+import os
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -207,3 +208,18 @@ def test_pages_are_shared_out_in_tasks_of_about_the_same_work(tmp_path: Path):
     loads = [sum(shell._weight(uri) for uri, _ in plan.pages[first:last]) for first, last in ranges[2:]]
     assert all(load < step + 8 for load in loads) and sum(loads[:-1]) / len(loads[:-1]) >= step
     assert len(ranges[2:]) > len(range(2, len(pages), step))  # the entries' pages made more tasks
+
+
+def test_restamp_writes_the_new_release_line_into_a_new_file_or_says_the_page_is_to_be_made(tmp_path: Path):
+    from generator.shell import restamp
+
+    old, new = '<span class="portal-release">版本：v1（提交 aaa）</span>', '<span class="portal-release">版本：v2（提交 bbb）</span>'
+    page = tmp_path / "index.html"
+    page.write_text(f"<p>{old}</p><footer>{old}</footer>", encoding="utf-8")
+    linked = tmp_path / "archived.html"
+    os.link(page, linked)
+    assert restamp(str(page), old, new) is not None
+    assert page.read_text(encoding="utf-8") == f"<p>{old}</p><footer>{new}</footer>"  # the footer's: the last
+    assert linked.read_text(encoding="utf-8") == f"<p>{old}</p><footer>{old}</footer>"  # a link keeps the old
+    assert restamp(str(page), '<span class="portal-release">版本：v0</span>', new) is None  # not there: made again
+    assert not (tmp_path / "index.html.new").exists()
