@@ -373,17 +373,24 @@ class Previous:
                 return None
             folder, name = os.path.split(old)
             # A page alone in its folder (``decisions/<body>/<page>/index.html``) goes back with
-            # its folder: no empty folder is left to delete, and none is made.
-            if (with_folder and "/" in path and os.listdir(folder) == [name]
-                    and not os.path.lexists(os.path.dirname(target))):
-                source, destination = folder, os.path.dirname(target)
-            else:
-                source, destination = old, target
-            try:
-                os.rename(source, destination)
-            except FileNotFoundError:
-                os.makedirs(os.path.dirname(destination), exist_ok=True)
-                os.rename(source, destination)
+            # its folder: no empty folder is left to delete, and none is made. The file itself is
+            # not touched, so its signature is the one just checked (a county has ~40,000 pages).
+            if with_folder and "/" in path and os.listdir(folder) == [name]:
+                try:
+                    _rename(folder, os.path.dirname(target))
+                    return entry[1]
+                except OSError:  # a folder with files already there: the file alone, then
+                    pass
+            _rename(old, target)
             return cache.signature(os.stat(target))
         except OSError:
             return None
+
+
+def _rename(source: str, destination: str) -> None:
+    """Move `source` to `destination`, making the folders above it if need be."""
+    try:
+        os.rename(source, destination)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(destination), exist_ok=True)
+        os.rename(source, destination)
