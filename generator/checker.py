@@ -355,6 +355,7 @@ def run_rules(corpus: Corpus, store: cache.Cache | None = None,
         store.save_rules({"digests": _each_digests(corpus),
                           "rules": {name: (plan.key, found[name]) for name, plan in plans.items()
                                     if plan.key is not None}})
+    corpus.forget_views()  # the corpus lives on through the build; the rules' views need not
     return [problem for name in RULES for problem in found[name]]
 
 

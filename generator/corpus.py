@@ -110,6 +110,10 @@ class Corpus:
                 view.__dict__[name] = self.__dict__[name]
         return view
 
+    def forget_views(self) -> None:
+        """Let go of the views `only` made (and the indexes made on them)."""
+        self._views.clear()
+
     @cached_property
     def site(self) -> Document | None:
         sites = self.of("site")
