@@ -318,9 +318,10 @@ class Writing:
         self.kept = sum(kept for _, _, recorded in results for _, _, _, kept in recorded)
         from .pii import scan_page
 
-        for level, shell in sorted(self.plan.shells.items()):
-            leaks.extend(scan_page("".join(shell.parts), ".html", f"{FOLDER}/（深度 {level} 的页面框架）",
-                                   allowed=self.plan.allowed, today=self.plan.today))
+        for level, shell in sorted(self.plan.shells.items()):  # with the release line, a slot of its own
+            leaks.extend(scan_page("".join(shell.parts) + shell.release, ".html",
+                                   f"{FOLDER}/（深度 {level} 的页面框架）", allowed=self.plan.allowed,
+                                   today=self.plan.today))
         return written, leaks
 
     def cancel(self) -> None:
