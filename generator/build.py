@@ -11,6 +11,10 @@ two forked writers write the record pages (until then this process writes some i
 open data's child and the writers never run at once, since each copies much of the corpus it
 reads. on_post_build waits for them and checks every written page for personal data; build_site
 publishes nothing if any is found, and a plain `mkdocs build` or `serve` stops (`_withdraw`).
+
+Pages whose inputs are unchanged are taken back from the last build instead of being made
+(reuse.py): `build_site` sets that up for `portal build`, `on_pre_build` for each build of
+`portal serve`.
 """
 
 from __future__ import annotations
@@ -242,6 +246,15 @@ _jobs: dict[FsPath, tuple[Any, Any]] = {}
 #: record page with a key and how many were kept (shell.Writing.recorded, .kept).
 _reusing: dict[FsPath, tuple[str, Any]] = {}
 _written: dict[FsPath, Any] = {}
+#: mkdocs' command (`on_startup`): "serve" for `portal serve`, whose builds keep pages too.
+_command: list[str] = []
+#: Per site folder of `portal serve` (a temporary folder, one a session): what its last build
+#: recorded, (basis, path → (key, signature), release line), held in memory for its next build;
+#: and, while a build runs, the processes deleting the last site's files and the folder of those
+#: to take back (`_set_aside`).
+_served: dict[FsPath, tuple[str, dict[str, Any], str]] = {}
+_aside: dict[FsPath, tuple[list[Any], FsPath | None]] = {}
+_deleting: list[Any] = []  # serve's processes deleting the last sites' files, waited for at its end
 
 
 def on_config(config: Any) -> Any:
@@ -254,7 +267,9 @@ def on_config(config: Any) -> Any:
     root = FsPath(config.config_file_path).resolve().parent
     corpus = _primed.pop(root, None)
     if corpus is None:
+        _mark(None)  # `portal serve` (or plain mkdocs) validates here, each build
         result = validate(root)
+        _mark("校验")
         if has_errors(result.problems):
             raise PluginError("数据有错误，未生成网站：\n"
                               + render("text", result.problems, len(result.corpus.documents)))
@@ -268,6 +283,58 @@ def on_config(config: Any) -> Any:
     release = _released.pop(root, None) or describe(root)
     config["copyright"] = footer_html(site, release)
     return config
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """mkdocs `on_startup` event: which command runs (`portal serve` runs "serve")."""
+    _command[:] = [command]
+
+
+def on_shutdown() -> None:
+    """mkdocs `on_shutdown` event: `portal serve` has stopped; its folder is deleted."""
+    _served.clear()
+    for process in _deleting:
+        process.wait()
+    _deleting.clear()
+
+
+def on_pre_build(config: Any) -> None:
+    """mkdocs `on_pre_build` event, before mkdocs empties the site folder: for `portal serve`,
+    the last build's files moved aside as `portal build` does (`build_site`), and those of its
+    record pages, search index and open data whose keys are unchanged taken back (reuse.py).
+
+    Serve rebuilds the whole site after every edit: a county's ~43,000 record pages took over a
+    minute on one core (serve runs threads, so nothing is forked). Its record of the pages is kept
+    in this process only: its folder lasts as long as the session."""
+    from .rules.personal_data import allowed_values
+
+    site_dir = FsPath(config["site_dir"]).resolve()
+    root = FsPath(config.config_file_path).resolve().parent
+    corpus = _building.get(root)
+    if _command != ["serve"] or site_dir in _gated or corpus is None or not caching_enabled():
+        return
+    basis = reuse.basis(corpus, today=_today(), site_url=config["site_url"] or "",
+                        directory_urls=config["use_directory_urls"], allowed=allowed_values(corpus))
+    last_basis, last_pages, last_release = _served.pop(site_dir, ("", {}, ""))
+    last = last_pages if basis == last_basis else {}
+    _deleting[:] = [process for process in _deleting if process.poll() is None]
+    moved, kept = _set_aside(site_dir, root, {path.split("/", 1)[0] for path in last})
+    _deleting.extend(moved)
+    _aside[site_dir] = (moved, kept)
+    _reusing[site_dir] = (basis, reuse.Previous(kept, last, last_release) if kept is not None else None)
+
+
+def _served_build(site_dir: FsPath, leaks: list) -> None:
+    """After a build of `portal serve`: what it wrote recorded for its next build (unless it found
+    personal data, when the site is withdrawn), the last build's files left deleted."""
+    _, kept = _aside.pop(site_dir)
+    basis, _ = _reusing.pop(site_dir)
+    written = _written.pop(site_dir, None)
+    if kept is not None:  # the last build's pages this one did not take back
+        _deleting.append(_delete(kept))
+    if not leaks and written is not None:
+        recorded, _, release = written
+        _served[site_dir] = (basis, {path: (key, sig) for path, key, sig in recorded}, release)
 
 
 _clock: list[float] = []
@@ -526,7 +593,7 @@ def on_post_build(config: Any) -> None:
     written, found = writing.wait()
     leaks += found
     indexed = _indexed.pop(site_dir, [])
-    if site_dir in _gated:  # for build_site to record (a plain `mkdocs build` records nothing)
+    if site_dir in _gated or site_dir in _aside:  # recorded by build_site, or for serve's next build
         _written[site_dir] = (writing.recorded + indexed, writing.kept, plan.release)
     _mark(f"写出 {len(written)} 个记录页面（{writing.kept} 个沿用上次的）")
     if job is not None:
@@ -554,6 +621,8 @@ def on_post_build(config: Any) -> None:
         if site_dir in _written and site_dir in _reusing:
             _written[site_dir][0].append((name, key, signature((site_dir / name).stat())))
     _mark("改写并检查站点地图")
+    if site_dir in _aside:
+        _served_build(site_dir, leaks)
     if site_dir in _gated:
         _scanned[site_dir] = leaks
     elif leaks:
@@ -593,5 +662,10 @@ def _abandon() -> None:
     _direct.clear()
     _indexed.clear()
     _taken.clear()
+    for site_dir, (_, kept) in list(_aside.items()):  # serve's: its next build starts afresh
+        _reusing.pop(site_dir, None)
+        if kept is not None:
+            _deleting.append(_delete(kept))
+    _aside.clear()
     _records.clear()
     gc.unfreeze()

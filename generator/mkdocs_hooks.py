@@ -5,4 +5,5 @@ implementation absolutely; the state it shares with `portal build` lives in gene
 """
 
 from generator.build import (  # noqa: F401
-    on_build_error, on_config, on_env, on_files, on_page_content, on_post_build, on_post_page)
+    on_build_error, on_config, on_env, on_files, on_page_content, on_post_build, on_post_page, on_pre_build,
+    on_shutdown, on_startup)

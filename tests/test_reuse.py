@@ -472,3 +472,50 @@ def test_an_edit_and_its_commit_keep_the_unchanged_pages_with_the_new_release_li
     shutil.rmtree(fresh)
     assert build(cli, project, fresh)[:2] == (0, 0)
     assert files(site) == files(fresh)
+
+
+def test_portal_serve_keeps_the_unchanged_pages_between_its_builds(project: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch):
+    # As `portal serve` builds: mkdocs' serve command (on_startup), a temporary site folder, a build
+    # after each edit with a new config. Its record of the pages is in memory, for the session.
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    from generator import build as hooks
+
+    monkeypatch.setattr(hooks, "_command", [])
+    monkeypatch.setattr(hooks, "_served", {})
+    monkeypatch.setenv(hooks.TODAY_ENV, "2026-11-27")
+    site = tmp_path / "mkdocs_serve"
+    site.mkdir()
+
+    def served() -> dict[str, int]:
+        config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site), hooks=[str(hooks.HOOK)])
+        config.plugins.on_startup(command="serve", dirty=False)
+        mkdocs_build(config, serve_url="http://127.0.0.1:8000/")
+        return inodes(site)
+
+    first = served()
+    path = project / DECISION
+    path.write_text(path.read_text(encoding="utf-8").replace("facts: ", "facts: 经复核，", 1), encoding="utf-8")
+    second = served()
+    page = "decisions/lsscjgj/2024-012/index.html"
+    assert "经复核，" in (site / page).read_text(encoding="utf-8")
+    assert second[page] != first[page]  # made again
+    # The other record pages are the same files, moved back (mkdocs' own pages are written anew).
+    kept = [path for path in second if path.endswith(".html") and first.get(path) == second[path]]
+    assert len(kept) == record_pages(project) - 3  # the decision's, its item's and its body's made
+    assert build_fresh_equals(project, site)
+    config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site), hooks=[str(hooks.HOOK)])
+    config.plugins.on_shutdown()  # as serve ends: the last site's files are deleted by then
+
+
+def build_fresh_equals(project: Path, site: Path) -> bool:
+    """Whether `portal build` into a new folder writes what is in `site` (but the sitemap's served
+    address and what only the preview has)."""
+    from .conftest import run_cli
+
+    fresh = project.parent / "fresh-for-serve"
+    assert run_cli("build", "--root", str(project), "--out", str(fresh), "--today", "2026-11-27")[0] == 0
+    record = [path for path in files(fresh) if path.startswith(("decisions/", "items/")) and path.endswith(".html")]
+    return all((site / path).read_bytes() == (fresh / path).read_bytes() for path in record)
