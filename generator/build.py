@@ -82,25 +82,18 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: b
     _gated.add(site_dir)
     # The record of the last build's pages is taken (and removed) before the site folder changes.
     manifest = reuse.Manifest(root.resolve(), site_dir) if caching_enabled() else None
-    last_basis, last_pages, last_release = manifest.take() if manifest is not None else ("", {}, "")
+    last = manifest.take() if manifest is not None else ("", {}, "")
     deleting: list[Any] = []
     basis, kept = None, None
     try:
         # The hook is passed explicitly so any project folder (a synthetic corpus, a test
         # fixture) builds with this generator, whatever its mkdocs.yml says.
         config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(site_dir), hooks=[str(HOOK)])
-        if manifest is not None:
-            from .rules.personal_data import allowed_values
-
-            basis = reuse.basis(result.corpus, today=today, site_url=config["site_url"] or "",
-                                directory_urls=config["use_directory_urls"], allowed=allowed_values(result.corpus))
-        last = last_pages if basis is not None and basis == last_basis else {}
+        basis = _basis(result.corpus, config, today) if manifest is not None else None
         # Once mkdocs has accepted the folder: the last build's files moved aside, its record pages
         # where this build may take them back (shell.Plan.previous).
-        moved, kept = _set_aside(site_dir, root.resolve(), {path.split("/", 1)[0] for path in last})
+        moved, kept = _take_back(site_dir, root.resolve(), basis, last)
         deleting.extend(moved)
-        if basis is not None:
-            _reusing[site_dir] = (basis, reuse.Previous(kept, last, last_release) if kept is not None else None)
         build(config)
     except MkDocsException as exc:
         _written.pop(site_dir, None)
@@ -135,6 +128,26 @@ def caching_enabled() -> bool:
     from . import checker
 
     return checker._use_cache
+
+
+def _basis(corpus: Any, config: Any, today: datetime.date) -> str:
+    """What every kept page's key holds for this build (reuse.basis)."""
+    from .rules.personal_data import allowed_values
+
+    return reuse.basis(corpus, today=today, site_url=config["site_url"] or "",
+                       directory_urls=config["use_directory_urls"], allowed=allowed_values(corpus))
+
+
+def _take_back(site_dir: FsPath, root: FsPath, basis: str | None,
+               last: tuple[str, dict[str, Any], str]) -> tuple[list[Any], FsPath | None]:
+    """The last build's files moved aside (`_set_aside`); with a `basis`, those that `last` (its
+    basis, pages and release line) recorded under the same basis offered to this build (`_reusing`)."""
+    last_basis, last_pages, last_release = last
+    pages = last_pages if basis is not None and basis == last_basis else {}
+    moved, kept = _set_aside(site_dir, root, {path.split("/", 1)[0] for path in pages})
+    if basis is not None:
+        _reusing[site_dir] = (basis, reuse.Previous(kept, pages, last_release) if kept is not None else None)
+    return moved, kept
 
 
 def _set_aside(site_dir: FsPath, root: FsPath, keep: set[str]) -> tuple[list[Any], FsPath | None]:
@@ -306,22 +319,15 @@ def on_pre_build(config: Any) -> None:
     Serve rebuilds the whole site after every edit: a county's ~43,000 record pages took over a
     minute on one core (serve runs threads, so nothing is forked). Its record of the pages is kept
     in this process only: its folder lasts as long as the session."""
-    from .rules.personal_data import allowed_values
-
     site_dir = FsPath(config["site_dir"]).resolve()
     root = FsPath(config.config_file_path).resolve().parent
     corpus = _building.get(root)
     if _command != ["serve"] or site_dir in _gated or corpus is None or not caching_enabled():
         return
-    basis = reuse.basis(corpus, today=_today(), site_url=config["site_url"] or "",
-                        directory_urls=config["use_directory_urls"], allowed=allowed_values(corpus))
-    last_basis, last_pages, last_release = _served.pop(site_dir, ("", {}, ""))
-    last = last_pages if basis == last_basis else {}
     _deleting[:] = [process for process in _deleting if process.poll() is None]
-    moved, kept = _set_aside(site_dir, root, {path.split("/", 1)[0] for path in last})
+    moved, kept = _take_back(site_dir, root, _basis(corpus, config, _today()), _served.pop(site_dir, ("", {}, "")))
     _deleting.extend(moved)
     _aside[site_dir] = (moved, kept)
-    _reusing[site_dir] = (basis, reuse.Previous(kept, last, last_release) if kept is not None else None)
 
 
 def _served_build(site_dir: FsPath, leaks: list) -> None:

@@ -366,8 +366,11 @@ def test_each_open_data_set_is_kept_while_the_files_it_is_made_from_are_unchange
     assert files(site / "open-data") == files(fresh / "open-data")
 
 
-def inodes(folder: Path) -> dict[str, int]:
-    return {path.relative_to(folder).as_posix(): path.stat().st_ino for path in folder.rglob("*") if path.is_file()}
+def inodes(folder: Path) -> dict[str, tuple[int, int]]:
+    """Each file's inode and time of last modification: a file written anew may get a freed inode, never
+    the same time (a file moved back keeps both)."""
+    return {path.relative_to(folder).as_posix(): (path.stat().st_ino, path.stat().st_mtime_ns)
+            for path in folder.rglob("*") if path.is_file()}
 
 
 def test_a_page_changed_in_the_site_folder_since_the_last_build_is_made_again(cli, project: Path):
