@@ -371,7 +371,7 @@ class _Plan:
 
 def _plan_rules(corpus: Corpus, version: str, today: datetime.date, known: dict[str, Any]) -> dict[str, _Plan]:
     """Each rule's plan (`_Plan`), from what the cache kept of the last run (`known`)."""
-    kinds = _kind_digests(corpus)
+    kinds = {kind: corpus.digest_of((kind,)) for kind in corpus.by_kind}
     answers = known.get("rules") if isinstance(known.get("rules"), dict) else {}
     before = known.get("digests") if isinstance(known.get("digests"), dict) else {}
     now = corpus.digests
@@ -405,20 +405,6 @@ def _plan_rules(corpus: Corpus, version: str, today: datetime.date, known: dict[
         kept = [problem for problem in answer[1] if problem.file not in changed and problem.file in now]
         plans[name] = _Plan(key, kept, changed or None)
     return plans
-
-
-def _kind_digests(corpus: Corpus) -> dict[str, str | None]:
-    """Each kind of file → the SHA-256 of its files' names and contents (None if one is unknown)."""
-    digests: dict[str, str | None] = {}
-    for kind, documents in corpus.by_kind.items():
-        if any(document.file not in corpus.digests for document in documents):
-            digests[kind] = None
-            continue
-        digest = hashlib.sha256()
-        for file in sorted(document.file for document in documents):
-            digest.update(f"{file}\0{corpus.digests[file]}\n".encode())
-        digests[kind] = digest.hexdigest()
-    return digests
 
 
 def _each_digests(corpus: Corpus) -> dict[str, str]:

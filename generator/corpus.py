@@ -8,12 +8,13 @@ value they read.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path as FsPath
 from typing import Any
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from .layout import Placement
 from .problems import Path
@@ -109,6 +110,19 @@ class Corpus:
             if kind in seen and kind not in each and name in self.__dict__:  # a cached_property already computed
                 view.__dict__[name] = self.__dict__[name]
         return view
+
+    def digest_of(self, kinds: Iterable[str]) -> str | None:
+        """A SHA-256 of the names and contents of the files of `kinds` (None if one is unknown):
+        what a reader of only those kinds depends on (checker.run_rules, reuse.Keys)."""
+        digest = hashlib.sha256()
+        for kind in kinds:
+            digest.update(f"[{kind}]".encode())
+            for document in self.of(kind):
+                known = self.digests.get(document.file)
+                if known is None:
+                    return None
+                digest.update(f"{document.file}\0{known}\0".encode())
+        return digest.hexdigest()
 
     def forget_views(self) -> None:
         """Let go of the views `only` made (and the indexes made on them)."""

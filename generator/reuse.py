@@ -97,7 +97,7 @@ def basis(corpus: Corpus, *, today: datetime.date, site_url: str, directory_urls
     from .pages import links, paging
     from .schemas import SCHEMA_DIR
 
-    shared = _kind_digest(corpus, SHARED_KINDS)
+    shared = corpus.digest_of(SHARED_KINDS)
     if shared is None:
         return None
     digest = hashlib.sha256()
@@ -119,22 +119,10 @@ def index_key(basis: str, digest: str) -> str:
 def files_key(basis: str, name: str, corpus: Corpus, kinds: Iterable[str]) -> str | None:
     """The key of a group of files made together (an open data set, `name`) from the data files
     of `kinds`: the build's basis and those files' paths and SHA-256; None where one has no hash."""
-    digest = _kind_digest(corpus, kinds)
+    digest = corpus.digest_of(kinds)
     if digest is None:
         return None
     return hashlib.blake2b(f"{basis}\0files\0{name}\0{digest}".encode(), digest_size=20).hexdigest()
-
-
-def _kind_digest(corpus: Corpus, kinds: Iterable[str]) -> str | None:
-    digest = hashlib.sha256()
-    for kind in kinds:
-        digest.update(f"[{kind}]".encode())
-        for document in corpus.of(kind):
-            known = corpus.digests.get(document.file)
-            if known is None:
-                return None
-            digest.update(f"{document.file}\0{known}\0".encode())
-    return digest.hexdigest()
 
 
 @contextlib.contextmanager
@@ -194,7 +182,7 @@ class Keys:
             return None
         context = self._kinds.get(kinds)
         if context is None and kinds not in self._kinds:
-            context = self._kinds[kinds] = _kind_digest(self._corpus, kinds)
+            context = self._kinds[kinds] = self._corpus.digest_of(kinds)
         if context is None:
             return None
         digest = hashlib.blake2b(f"{self.basis}\0{shell}\0{context}\0".encode(), digest_size=20)
