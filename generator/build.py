@@ -263,10 +263,9 @@ _written: dict[FsPath, Any] = {}
 _command: list[str] = []
 #: Per site folder of `portal serve` (a temporary folder, one a session): what its last build
 #: recorded, (basis, path → (key, signature), release line), held in memory for its next build;
-#: and, while a build runs, the processes deleting the last site's files and the folder of those
-#: to take back (`_set_aside`).
+#: and, while a build runs, the folder of the last build's files to take back (`_set_aside`).
 _served: dict[FsPath, tuple[str, dict[str, Any], str]] = {}
-_aside: dict[FsPath, tuple[list[Any], FsPath | None]] = {}
+_aside: dict[FsPath, FsPath | None] = {}
 _deleting: list[Any] = []  # serve's processes deleting the last sites' files, waited for at its end
 
 
@@ -327,13 +326,13 @@ def on_pre_build(config: Any) -> None:
     _deleting[:] = [process for process in _deleting if process.poll() is None]
     moved, kept = _take_back(site_dir, root, _basis(corpus, config, _today()), _served.pop(site_dir, ("", {}, "")))
     _deleting.extend(moved)
-    _aside[site_dir] = (moved, kept)
+    _aside[site_dir] = kept
 
 
 def _served_build(site_dir: FsPath, leaks: list) -> None:
     """After a build of `portal serve`: what it wrote recorded for its next build (unless it found
     personal data, when the site is withdrawn), the last build's files left deleted."""
-    _, kept = _aside.pop(site_dir)
+    kept = _aside.pop(site_dir)
     basis, _ = _reusing.pop(site_dir)
     written = _written.pop(site_dir, None)
     if kept is not None:  # the last build's pages this one did not take back
@@ -581,8 +580,8 @@ def on_post_build(config: Any) -> None:
     records = _writing[site_dir].plan.pages if site_dir in _writing else _records.get(root, [])
     job, running = _jobs.get(site_dir, (None, None))
     # While the record pages or the open data are written: the pages mkdocs wrote (not those
-    # being written, nor the download page, whose sizes and hashes are not filled in yet), and
-    # the files made here, but not those taken back from the last build, which it scanned.
+    # being written, nor the download page, whose sizes and hashes are not filled in yet, nor
+    # the files taken back from the last build, which it scanned).
     later = {shell.dest(uri, directory_urls) for uri, _ in records} | {"sitemap.xml"} | _taken.pop(site_dir, set())
     if job is not None:
         later.update(job.uris)
@@ -668,7 +667,7 @@ def _abandon() -> None:
     _direct.clear()
     _indexed.clear()
     _taken.clear()
-    for site_dir, (_, kept) in list(_aside.items()):  # serve's: its next build starts afresh
+    for site_dir, kept in _aside.items():  # serve's: its next build starts afresh
         _reusing.pop(site_dir, None)
         if kept is not None:
             _deleting.append(_delete(kept))
