@@ -53,6 +53,8 @@ class Result:
 
 #: Below this many files to check, starting a process pool costs more than it saves.
 PARALLEL_MIN = 2000
+#: What checking a file costs beyond its bytes, in bytes' worth (opening, hashing, storing it).
+_FILE_COST = 1000
 
 #: What the per-file stage produces for one file: its problems; (data, tracked, valid) when it
 #: loaded; and, as an ordinal, the day from which the result may change (pii.first_unborn).
@@ -65,9 +67,10 @@ def check_file(raw: bytes, placement: Placement, schemas: SchemaSet, today: date
     problems = loaded.problems
     expires = None
     if len(raw) <= loader.MAX_BYTES:
+        text = raw.decode("utf-8", errors="replace")
         for rule in SOURCE_RULES.values():
-            problems.extend(rule.check_source(raw, placement))
-        unborn = pii.first_unborn(raw.decode("utf-8", errors="replace"), today=today)
+            problems.extend(rule.check_source(text, placement))
+        unborn = pii.first_unborn(text, today=today)
         expires = unborn.toordinal() if unborn is not None else None
     if loaded.data is None:
         return problems, None, expires
@@ -94,6 +97,8 @@ class _Stage:
         self.started_ns = time.time_ns()
         #: the SHA-256 of every file read whole or vouched for by the index, this run
         self.digests: dict[str, str] = {}
+        #: the size of every file whose signature `known_digests` read (to share out the work)
+        self.sizes: dict[str, int] = {}
 
     @property
     def schemas(self) -> SchemaSet:
@@ -117,6 +122,8 @@ class _Stage:
         for placement in placements:
             sig = self.signature(placement.rel)
             digest = self.store.known_digest(placement.rel, sig) if sig is not None else None
+            if sig is not None:
+                self.sizes[placement.rel] = sig[0]
             if digest is not None:
                 known[placement.rel] = digest
             elif sig is not None and sig[0] <= loader.MAX_BYTES:
@@ -151,17 +158,9 @@ class _Stage:
     def check(self, placement: Placement) -> tuple[Checked, bool]:
         """Check one file, or find it in the cache by its content: (checked, computed)."""
         rel = placement.rel
-        path = self.root / rel
-        sig = self.signature(rel)
-        raw = None
-        if sig is not None and sig[0] <= loader.MAX_BYTES:
-            try:
-                with open(path, "rb") as fh:
-                    raw = fh.read(loader.MAX_BYTES + 1)
-            except OSError:
-                raw = None
+        sig, raw = _read(os.path.join(self.root, rel))
         if raw is None or len(raw) > loader.MAX_BYTES:
-            loaded = loader.load_file(path, rel)  # says why, in the loader's words
+            loaded = loader.load_file(self.root / rel, rel)  # says why, in the loader's words
             return (rel, None, None, (loaded.problems, None, None)), True
         digest = hashlib.sha256(raw).hexdigest()
         payload = self.cached(rel, digest)
@@ -207,14 +206,15 @@ class _Stage:
         tasks: dict[int, list[Placement]] = {}
         for placement in pending:
             tasks.setdefault(cache.bucket_of(placement.rel), []).append(placement)
-        sizes: dict[int, int] = {}
+        counts: dict[int, int] = {}
         for placement in placements:
             number = cache.bucket_of(placement.rel)
-            sizes[number] = sizes.get(number, 0) + 1
+            counts[number] = counts.get(number, 0) + 1
         for kind in sorted({placement.kind for placement in pending}):
             self.schemas.shape(kind)  # built here once, inherited by every worker
             self.schemas.fast_validator(kind)
-        jobs = [(number, members, len(members) == sizes[number]) for number, members in sorted(tasks.items())]
+        jobs = [(number, members, len(members) == counts[number])
+                for number, members in largest_first(tasks, self.sizes)]
         global _FORKED
         _FORKED = self
         try:
@@ -229,6 +229,41 @@ class _Stage:
                         self.store.replace_bucket(number, entries)
         finally:
             _FORKED = None
+
+
+def _read(path: str) -> tuple[cache.Signature | None, bytes | None]:
+    """A file's signature and bytes (None past ``MAX_BYTES``), or (None, None) if it cannot be
+    read. One descriptor for both, without a file object: for a county's 50,000 small files
+    this is a quarter of the time of stat, open and read."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None, None
+    try:
+        sig = cache.signature(os.fstat(fd))
+        if sig[0] > loader.MAX_BYTES:
+            return sig, None
+        chunks, size = [], 0
+        while size <= loader.MAX_BYTES:  # until the end, which a file still being written may move
+            chunk = os.read(fd, max(sig[0] - size, 0) + 1)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return sig, b"".join(chunks)
+    except OSError:
+        return None, None
+    finally:
+        os.close(fd)
+
+
+def largest_first(tasks: dict[int, list[Placement]], sizes: dict[str, int]) -> list[tuple[int, list[Placement]]]:
+    """The buckets' work in the order to hand it out: the largest first, by bytes where known
+    (`sizes`). A bucket holding several of a county's ~1 MB benchmark files takes four times as
+    long as one of decisions alone; handed out last, it would leave the other worker idle."""
+    def weight(members: list[Placement]) -> int:
+        return sum(sizes.get(placement.rel, 0) + _FILE_COST for placement in members)
+    return sorted(tasks.items(), key=lambda task: (-weight(task[1]), task[0]))
 
 
 _FORKED: _Stage | None = None  # the stage a forked worker inherits

@@ -272,6 +272,7 @@ def find(text: str, *, natural_person: bool = False, today: datetime.date | None
     return [Finding(kind, start, end, value, *lines.position(start)) for kind, start, end, value in spans]
 
 
+@functools.lru_cache(maxsize=1)  # the per-file stage asks twice for each file (find, first_unborn)
 def _as_ascii_digits(text: str) -> tuple[str, bytes]:
     """`text` with every digit (and full-width X) in ASCII, one character for one, so offsets
     stay; and its shape (`_SHAPE`). Translating costs more than all the patterns together, so

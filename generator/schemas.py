@@ -330,12 +330,17 @@ def coerce(value: Any, shape: Shape, path: Path = (), found: list | None = None)
         return value
     if isinstance(value, dict):
         props = shape.props
-        return {key: coerce(item, props[key], path + (key,), found) if key in props else item
-                for key, item in value.items()}
+        coerced = {}
+        for key, item in value.items():
+            # the inert test here, not in the call: most fields are inert, and their path need not be made
+            child = props.get(key)
+            coerced[key] = item if child is None or child.inert else coerce(item, child, path + (key,), found)
+        return coerced
     if isinstance(value, list):
-        if shape.items is None:
+        items = shape.items
+        if items is None or items.inert:
             return value
-        return [coerce(item, shape.items, path + (index,), found) for index, item in enumerate(value)]
+        return [coerce(item, items, path + (index,), found) for index, item in enumerate(value)]
     if isinstance(value, str):
         types = shape.types
         if found is not None and shape.defn in TRACKED_DEFS:

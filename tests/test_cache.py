@@ -108,6 +108,45 @@ def test_an_edit_of_the_same_size_right_after_a_run_is_never_hidden(project: Pat
         p.code for p in validate(project, use_cache=False).problems] != []
 
 
+def test_a_file_is_read_whole_with_the_signature_of_the_bytes_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    path = tmp_path / "a.yaml"
+    path.write_bytes(b"a: 1\n" * 1000)
+    assert checker._read(str(path)) == (cache.signature(path.stat()), path.read_bytes())
+    assert checker._read(str(tmp_path / "missing.yaml")) == (None, None)
+    monkeypatch.setattr(checker.loader, "MAX_BYTES", 100)
+    sig, raw = checker._read(str(path))
+    assert (sig, raw) == (cache.signature(path.stat()), None)  # too large: not read at all
+
+    # A file that grows between its stat and its read is read to its end, not to the stat's size.
+    monkeypatch.setattr(checker.loader, "MAX_BYTES", 10**6)
+    stat = checker.os.fstat
+    def growing(fd: int) -> os.stat_result:
+        result = stat(fd)
+        with open(path, "ab") as fh:
+            fh.write(b"b: 2\n")
+        return result
+    monkeypatch.setattr(checker.os, "fstat", growing)
+    assert checker._read(str(path))[1] == b"a: 1\n" * 1000 + b"b: 2\n"
+
+
+def test_a_file_too_large_is_refused_by_the_pool_as_in_turn(project_with_errors: Path,
+                                                             monkeypatch: pytest.MonkeyPatch):
+    big = project_with_errors / DECISIONS / "big.yaml"
+    big.write_bytes(b"facts: " + b"x" * (checker.loader.MAX_BYTES + 1) + b"\n")
+    monkeypatch.setattr(checker, "PARALLEL_MIN", 1)
+    found = [(p.code, p.file) for p in validate(project_with_errors, use_cache=False).problems]
+    assert ("yaml-too-large", f"{DECISIONS}/big.yaml") in found
+
+
+def test_the_largest_buckets_are_handed_out_first():
+    small, big = (checker.Placement("decision", f"data/{name}.yaml") for name in ("small", "big"))
+    many = [checker.Placement("decision", f"data/{n}.yaml") for n in range(3)]
+    tasks = {0: [small], 1: [big], 2: many}
+    sizes = {"data/small.yaml": 900, "data/big.yaml": 1_200_000}
+    assert [number for number, _ in checker.largest_first(tasks, sizes)] == [1, 2, 0]
+    assert [number for number, _ in checker.largest_first(tasks, {})] == [2, 0, 1]  # sizes unknown: by count
+
+
 def test_an_edit_long_after_the_run_is_checked_too(project: Path):
     path = project / DECISION
     old = 1_600_000_000_000_000_000  # 2020: the index trusts this file's signature

@@ -81,8 +81,8 @@ RULES: dict[str, ModuleType] = {
     )
 }
 
-#: Rules that read a file's bytes as written (comments included) rather than its values:
-#: each has ``CODES`` and ``check_source(raw, placement)``.
+#: Rules that read a file's text as written (comments included) rather than its values:
+#: each has ``CODES`` and ``check_source(text, placement)``.
 SOURCE_RULES: dict[str, ModuleType] = {"personal_data": personal_data}
 
 #: Every problem code a rule can report, with its summary (for docs and tests).

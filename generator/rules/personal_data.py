@@ -62,8 +62,8 @@ def scan(text: str, placement: Placement) -> list[Finding]:
     return find(text, natural_person=natural_person)
 
 
-def check_source(raw: bytes, placement: Placement) -> Iterator[Problem]:
-    text = raw.decode("utf-8", errors="replace")
+def check_source(text: str, placement: Placement) -> Iterator[Problem]:
+    """The findings in one data file's text (its bytes decoded, undecodable ones replaced)."""
     for finding in scan(text, placement):
         comment = in_comment(text, finding)
         key = None if comment else _key_of(text, finding.start)
