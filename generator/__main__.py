@@ -1,5 +1,5 @@
 """`python -m generator` is the same as the `portal` command."""
 
-from .cli import main
+from .cli import program
 
-main(prog_name="portal")
+program()

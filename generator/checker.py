@@ -40,9 +40,11 @@ class Result:
     """Every problem found, and the corpus they were found in. When the whole result came from
     the cache the corpus is loaded only if asked for (``portal build`` asks, ``validate`` does not)."""
 
-    def __init__(self, corpus: Corpus | Callable[[], Corpus], problems: list[Problem]):
+    def __init__(self, corpus: Corpus | Callable[[], Corpus], problems: list[Problem], files: list[str] | None = None):
         self._corpus = corpus
         self.problems = problems
+        #: every file under data/ that was looked at: the data files, and those reported as misplaced or links
+        self.files = files if files is not None else []
 
     @property
     def corpus(self) -> Corpus:
@@ -557,6 +559,7 @@ def validate(root: FsPath, schemas: SchemaSet | None = None, *, use_cache: bool 
     .cache/portal/ knows about unchanged files and, for an unchanged tree, the whole answer."""
     use_cache = _use_cache if use_cache is None else use_cache
     placements, found = discover(root)
+    files = [placement.rel for placement in placements] + [problem.file for problem in found]
     with _gc_paused(keep=len(placements) >= PARALLEL_MIN):
         stage = _Stage(root, schemas, _open_cache(root, schemas) if use_cache else None)
         known = stage.known_digests(placements)
@@ -564,7 +567,7 @@ def validate(root: FsPath, schemas: SchemaSet | None = None, *, use_cache: bool 
         if stage.store is not None and key is not None:
             problems = stage.store.result(key)
             if isinstance(problems, list):
-                return Result(lambda: _cached_corpus(root, stage, placements, known), problems)
+                return Result(lambda: _cached_corpus(root, stage, placements, known), problems, files)
         if stage.store is not None:
             stage.store.load_buckets()
         corpus, loaded = _corpus(root, placements, stage.run(placements, known), stage.digests)
@@ -578,7 +581,7 @@ def validate(root: FsPath, schemas: SchemaSet | None = None, *, use_cache: bool 
             key = _result_key(root, stage, placements, found, stage.digests)
             if key is not None:
                 stage.store.save_result(key, problems)
-    return Result(corpus, problems)
+    return Result(corpus, problems, files)
 
 
 def _result_key(root: FsPath, stage: _Stage, placements: list[Placement], found: list[Problem],

@@ -15,6 +15,14 @@ def test_clean_project_validates(cli, project: Path):
     assert cli("validate", "--root", str(project)) == (0, "共检查 11 个文件：全部通过。\n", "")
 
 
+def test_the_count_is_of_the_files_looked_at_misplaced_ones_too_but_not_ignored_ones(cli, project: Path):
+    (project / "data" / "README.md").write_text("# 说明\n", encoding="utf-8")  # ignored by design
+    (project / "data" / "agencies" / "lsscjgj" / "名单.xlsx").write_bytes(b"PK")  # misplaced: reported
+    code, out, _ = cli("validate", "--root", str(project))
+    assert (code, out.splitlines()[-1]) == (1, "共检查 12 个文件：1 个错误，0 个警告。")
+    assert "[unknown-file]" in out
+
+
 def test_text_report_names_file_line_column_field_and_code(cli, project: Path):
     shutil.copyfile(INVALID / "schema-type_decision-fine-text.yaml", project / DECISION)
     code, out, err = cli("validate", "--root", str(project))
@@ -123,6 +131,22 @@ def test_python_dash_m_is_the_same_command(project: Path):
     done = subprocess.run([sys.executable, "-m", "generator", "validate", "--root", str(project)],
                           capture_output=True, text=True, check=False)
     assert (done.returncode, done.stdout, done.stderr) == (0, "共检查 11 个文件：全部通过。\n", "")
+
+
+def test_the_installed_command_flushes_its_whole_report_before_it_ends(project: Path):
+    """`portal` ends without freeing the corpus (cli._exit): the report must still be whole,
+    through a pipe (block-buffered), with the exit code of its problems."""
+    import subprocess
+    import sys
+
+    for case in ("schema-type_decision-fine-text.yaml", "credit-code-checksum_decision.yaml"):
+        shutil.copyfile(INVALID / case, project / DECISION)
+        portal = Path(sys.executable).with_name("portal")
+        done = subprocess.run([str(portal), "validate", "--root", str(project), "--format", "json"],
+                              capture_output=True, text=True, check=False)
+        report = json.loads(done.stdout)  # cut short, it would not parse
+        assert (done.returncode, done.stderr, report["counts"]["files"]) == (1, "", 11)
+        assert report["problems"]
 
 
 def test_a_key_with_a_line_break_stays_on_one_report_line(cli, project: Path):
