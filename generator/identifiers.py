@@ -13,9 +13,17 @@ USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
+_USCC_VALUES = {char: value for value, char in enumerate(USCC_CHARSET)}
+
+
 def uscc_check_char(first17: str) -> str:
     """The 18th character of a 统一社会信用代码 (GB 32100-2015 §4.2)."""
-    total = sum(USCC_CHARSET.index(char) * weight for char, weight in zip(first17, USCC_WEIGHTS, strict=True))
+    try:
+        if len(first17) != 17:
+            raise KeyError(first17)
+        total = sum(map(int.__mul__, map(_USCC_VALUES.__getitem__, first17), USCC_WEIGHTS))
+    except KeyError:
+        raise ValueError(f"不是统一社会信用代码的前 17 位：{first17!r}") from None
     return USCC_CHARSET[(31 - total % 31) % 31]
 
 

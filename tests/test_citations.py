@@ -57,6 +57,9 @@ def test_uscc_check_character():
     assert not uscc_is_valid("91441825MA4W2G6Y8X")
     assert not uscc_is_valid("91441825MA4W2G6Y8")
     assert not uscc_is_valid("91441825MA4W2G6Y8I")  # I is not in the charset
+    for not_a_code in ("91441825MA4W2G6Y", "91441825MA4W2G6YI", "91441825MA4W2G6Y88"):
+        with pytest.raises(ValueError):
+            uscc_check_char(not_a_code)
 
 
 def test_every_single_character_change_of_a_uscc_is_caught():
