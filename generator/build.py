@@ -47,6 +47,9 @@ HOOK = FsPath(__file__).resolve().parent / "mkdocs_hooks.py"
 _primed: dict[FsPath, Any] = {}
 # Likewise the release and commit the footer names (`portal snapshot` builds outside Git).
 _released: dict[FsPath, Any] = {}
+# The last build's validation result, not freed when build_site returns: the `portal` program
+# ends right after (cli._exit), and freeing a county's millions of objects one by one took 0.3 s.
+_last: list[Any] = []
 
 
 def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: bool = False,
@@ -54,6 +57,7 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: b
     """Validate and build; `release` (release.Release) is the footer's version, else read from Git."""
     _mark(None)
     result = validate(root)
+    _last[:] = [result]
     _mark("校验")
     if production:
         from .checker import locate_all

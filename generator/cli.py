@@ -194,7 +194,8 @@ def build(out: FsPath | None, today: datetime.date, production: bool, no_cache: 
     from .checker import caching
 
     with caching(not no_cache):
-        sys.exit(build_site(root, out=out or root / "site", today=today, production=production))
+        code = build_site(root, out=out or root / "site", today=today, production=production)
+    _exit(code)  # every page, file and record of the build written: nothing left to free
 
 
 @main.command()

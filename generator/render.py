@@ -44,9 +44,11 @@ def escape(value: Any) -> Markup:
 
 
 def environment() -> jinja2.Environment:
-    # No autoreload: editing a template in the middle of a build is not useful.
+    # No autoreload: editing a template in the middle of a build is not useful, and checking each
+    # template's time on every use was ~5% of writing a county's 43,000 record pages.
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
+        auto_reload=False,
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # noqa: S701 - `finalize` escapes every value for HTML *and* Markdown
         finalize=escape,

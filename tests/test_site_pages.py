@@ -313,3 +313,20 @@ def test_every_page_has_a_skip_link_to_its_heading(site: Path):
         assert len(targets) == 1, page
         assert re.search(f'<h1 id="{re.escape(targets[0])}"', text), page
         assert "portalshell" not in text.lower(), page
+
+
+def test_a_template_is_read_once_and_not_looked_at_again_for_every_page(monkeypatch: pytest.MonkeyPatch):
+    """43,000 record pages render the same few templates: checking each one's time on disk at every
+    use was ~5% of writing them."""
+    import jinja2.loaders
+
+    from generator.render import environment
+
+    env = environment()
+    template = env.get_template("decision.html.j2")
+
+    def looked_at(path: str) -> float:
+        raise AssertionError(f"{path} looked at again")
+
+    monkeypatch.setattr(jinja2.loaders.os.path, "getmtime", looked_at)
+    assert env.get_template("decision.html.j2") is template
