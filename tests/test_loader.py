@@ -58,6 +58,17 @@ def test_nested_duplicate_key_is_reported():
     assert problems("a:\n  b: 1\n  b: 2\n") == [("yaml-duplicate-key", 3, 3)]
 
 
+def test_after_a_nested_mapping_or_list_the_outer_one_goes_on_where_it_was():
+    assert load("a:\n  b: {c: [1, {d: 2}]}\n  e: [f, [g]]\nh: i\n").data == {
+        "a": {"b": {"c": ["1", {"d": "2"}]}, "e": ["f", ["g"]]}, "h": "i"}
+    assert load("- [a, {b: c}]\n- d\n").data == [["a", {"b": "c"}], "d"]
+    # the keys of each mapping are its own: the same key inside and outside is no duplicate
+    assert load("a:\n  a: {a: 1}\n  b: 2\nb: 3\n").data == {"a": {"a": {"a": "1"}, "b": "2"}, "b": "3"}
+    result = load("a:\n  b: 1\nc: 2\na: 3\n")  # a duplicate after a nested value names the first
+    assert [(p.code, p.line, p.column) for p in result.problems] == [("yaml-duplicate-key", 4, 1)]
+    assert "第 1 行" in result.problems[0].message
+
+
 def test_alias_bomb_is_refused_at_its_first_alias():
     bomb = "a: &a [x, x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
