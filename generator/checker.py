@@ -117,7 +117,14 @@ class _Stage:
     def known_digests(self, placements: list[Placement]) -> dict[str, str]:
         """Every file's hash: as the cache's index vouches for it, else read and hashed here
         when only a few are unknown (many unknown files are hashed by the workers instead)."""
-        if self.store is None:
+        if self.store is None or (not self.store.index and len(placements) >= PARALLEL_MIN):
+            # Nothing can vouch (no cache, or a first run, whose workers hash every file). Only the
+            # sizes of the files that are not decisions are worth a look, to share out the work
+            # (`largest_first`): a county's benchmark and item lists, up to ~1 MB each, beside
+            # 50,000 decisions of ~1 KB, one to a file.
+            for placement in placements:
+                if placement.kind != "decision" and (sig := self.signature(placement.rel)) is not None:
+                    self.sizes[placement.rel] = sig[0]
             return {}
         known: dict[str, str] = {}
         unknown: list[tuple[str, cache.Signature]] = []

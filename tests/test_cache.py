@@ -138,6 +138,20 @@ def test_a_file_too_large_is_refused_by_the_pool_as_in_turn(project_with_errors:
     assert ("yaml-too-large", f"{DECISIONS}/big.yaml") in found
 
 
+def test_a_first_run_hashes_nothing_itself_and_looks_only_at_the_sizes_of_the_large_files(
+        project: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(checker, "PARALLEL_MIN", 1)
+    placements, _ = checker.discover(project)
+    stage = checker._Stage(project, None, checker._open_cache(project, None))
+    assert stage.known_digests(placements) == {}  # the workers hash every file
+    kinds = {placement.rel: placement.kind for placement in placements}
+    assert set(stage.sizes) == {rel for rel, kind in kinds.items() if kind != "decision"}
+    assert all(stage.sizes[rel] == (project / rel).stat().st_size for rel in stage.sizes)
+    validate(project)  # now the index knows every file: the next run is vouched for, not sized
+    stage = checker._Stage(project, None, checker._open_cache(project, None))
+    assert set(stage.known_digests(placements)) == set(kinds)
+
+
 def test_the_largest_buckets_are_handed_out_first():
     small, big = (checker.Placement("decision", f"data/{name}.yaml") for name in ("small", "big"))
     many = [checker.Placement("decision", f"data/{n}.yaml") for n in range(3)]
