@@ -254,7 +254,7 @@ def _read(path: str) -> tuple[cache.Signature | None, bytes | None]:
             return sig, None
         chunks, size = [], 0
         while size <= loader.MAX_BYTES:  # until the end, which a file still being written may move
-            chunk = os.read(fd, max(sig[0] - size, 0) + 1)
+            chunk = os.read(fd, sig[0] - size + 1 if size < sig[0] else 65536)
             if not chunk:
                 break
             chunks.append(chunk)

@@ -18,12 +18,9 @@ _USCC_VALUES = {char: value for value, char in enumerate(USCC_CHARSET)}
 
 def uscc_check_char(first17: str) -> str:
     """The 18th character of a 统一社会信用代码 (GB 32100-2015 §4.2)."""
-    try:
-        if len(first17) != 17:
-            raise KeyError(first17)
-        total = sum(map(int.__mul__, map(_USCC_VALUES.__getitem__, first17), USCC_WEIGHTS))
-    except KeyError:
-        raise ValueError(f"不是统一社会信用代码的前 17 位：{first17!r}") from None
+    if len(first17) != 17 or not _USCC_VALUES.keys() >= set(first17):
+        raise ValueError(f"不是统一社会信用代码的前 17 位：{first17!r}")
+    total = sum(map(int.__mul__, map(_USCC_VALUES.__getitem__, first17), USCC_WEIGHTS))
     return USCC_CHARSET[(31 - total % 31) % 31]
 
 
