@@ -272,18 +272,28 @@ def find(text: str, *, natural_person: bool = False, today: datetime.date | None
     return [Finding(kind, start, end, value, *lines.position(start)) for kind, start, end, value in spans]
 
 
-@functools.lru_cache(maxsize=1)  # the per-file stage asks twice for each file (find, first_unborn)
 def _as_ascii_digits(text: str) -> tuple[str, bytes]:
     """`text` with every digit (and full-width X) in ASCII, one character for one, so offsets
     stay; and its shape (`_SHAPE`). Translating costs more than all the patterns together, so
     it is done only where such a digit may be."""
+    global _last
+    last = _last
+    if last[0] is text:  # the same text again (the per-file stage asks for each file's twice)
+        return last[1]
+    original = text
     if _FULL_WIDTH.search(text):
         text = text.translate(_HALF_WIDTH)
     shape = text.encode("utf-8", "surrogatepass").translate(_SHAPE)
     if b"!" in shape and _other_digits()[0].search(text):
         text = text.translate(_other_digits()[1])
         shape = text.encode("utf-8", "surrogatepass").translate(_SHAPE)
+    _last = (original, (text, shape))
     return text, shape
+
+
+#: The last text `_as_ascii_digits` translated, and its answer: found by identity, not by value,
+#: so that the pages' texts (a county's ~1 GB) are not hashed to be looked up.
+_last: tuple[str | None, tuple[str, bytes]] = (None, ("", b""))
 
 
 def _near_masked_name(text: str, start: int, end: int) -> bool:

@@ -573,3 +573,26 @@ def test_a_site_is_scanned_alike_by_one_or_two_processes(tmp_path: Path, monkeyp
     two = pii.scan_site(tmp_path, skip={"p300/index.html"})
     assert one == two
     assert [problem.file for problem in one] == ["data.json", "p7/index.html"]
+
+
+def test_a_files_text_is_translated_once_for_both_of_its_checks(monkeypatch: pytest.MonkeyPatch):
+    """The per-file stage gives the same text to the source rule (find) and to first_unborn: the
+    translation to ASCII digits is made once; any other text, even an equal one, is translated anew."""
+    searched = []
+    pattern = pii._FULL_WIDTH
+
+    class Spy:
+        def search(self, text: str) -> object:
+            searched.append(text)
+            return pattern.search(text)
+
+    monkeypatch.setattr(pii, "_FULL_WIDTH", Spy())
+    number = synthetic_id(born="20990101")
+    text = "当事人身份证号" + number.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    found = [finding.value for finding in pii.find(text, today=TODAY)]
+    unborn = pii.first_unborn(text, today=TODAY)
+    assert (found, unborn, len(searched)) == ([], datetime.date(2099, 1, 1), 1)  # born later than today
+    copy = "".join(list(text))
+    assert copy == text and copy is not text
+    assert pii.first_unborn(copy, today=TODAY) == unborn and len(searched) == 2
+    assert [f.value for f in pii.find(number, today=TODAY)] == [] and len(searched) == 3
