@@ -69,7 +69,7 @@ def check_file(raw: bytes, placement: Placement, schemas: SchemaSet, today: date
     problems = loaded.problems
     expires = None
     if len(raw) <= loader.MAX_BYTES:
-        text = raw.decode("utf-8", errors="replace")
+        text = loaded.text if loaded.text is not None else raw.decode("utf-8", errors="replace")
         for rule in SOURCE_RULES.values():
             problems.extend(rule.check_source(text, placement))
         unborn = pii.first_unborn(text, today=today)

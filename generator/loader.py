@@ -102,8 +102,8 @@ class Loaded:
 
     data: Any
     problems: list[Problem]
-    #: the file's bytes when they were read (for checks on the source text, e.g. personal data)
-    raw: bytes | None = None
+    #: the file's text, when its bytes are UTF-8 (the checks on the source text read it too: decoded once)
+    text: str | None = None
 
 
 def load_file(path: FsPath, display: str, *, max_bytes: int = MAX_BYTES) -> Loaded:
@@ -120,9 +120,7 @@ def load_file(path: FsPath, display: str, *, max_bytes: int = MAX_BYTES) -> Load
             display, 1, 1)])
     with path.open("rb") as fh:
         raw = fh.read(max_bytes + 1)
-    loaded = load_bytes(raw, display, max_bytes=max_bytes)
-    loaded.raw = raw if len(raw) <= max_bytes else None
-    return loaded
+    return load_bytes(raw, display, max_bytes=max_bytes)
 
 
 def load_bytes(raw: bytes, display: str, *, max_bytes: int = MAX_BYTES) -> Loaded:
@@ -153,8 +151,10 @@ def load_bytes(raw: bytes, display: str, *, max_bytes: int = MAX_BYTES) -> Loade
 
     problems = _character_problems(text, display)
     if problems:
-        return Loaded(None, problems)
-    return _parse(raw, display)
+        return Loaded(None, problems, text)
+    loaded = _parse(raw, display)
+    loaded.text = text
+    return loaded
 
 
 def _offset_position(raw: bytes, offset: int) -> tuple[int, int]:

@@ -151,3 +151,10 @@ def test_short_values_and_field_names_are_shared_and_long_texts_are_not():
     assert data == {"a": {"kind": "自然人", "facts": long_text}, "b": {"kind": "自然人", "facts": long_text}}
     assert data["a"]["kind"] is data["b"]["kind"]
     assert data["a"]["facts"] is not data["b"]["facts"]
+
+
+def test_the_text_is_kept_for_the_checks_on_the_source_only_when_the_bytes_are_utf8():
+    assert load("a: 连山\n").text == "a: 连山\n"
+    assert load("a:\n\tb: 1\n").text == "a:\n\tb: 1\n"  # refused for its tab, still text
+    assert load("名称: 连山\n".encode("gbk")).text is None
+    assert load(b"\xef\xbb\xbfa: 1\n").text is None
