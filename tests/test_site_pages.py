@@ -11,7 +11,7 @@ import pytest
 
 from generator.pages.links import cite_markdown, relative
 
-from .conftest import VALID, run_cli
+from .conftest import REPO, VALID, run_cli
 from .test_links import broken_links
 
 ITEM = "items/441825-SCJG-CF-0001/index.html"
@@ -330,3 +330,37 @@ def test_a_template_is_read_once_and_not_looked_at_again_for_every_page(monkeypa
 
     monkeypatch.setattr(jinja2.loaders.os.path, "getmtime", looked_at)
     assert env.get_template("decision.html.j2") is template
+
+
+def test_a_law_article_names_every_record_citing_it_once(tmp_path: Path):
+    """citations_of counts each citation text once and looks up each record's page once: what it
+    finds is what a plain walk over every citation finds, on a synthetic county where many records
+    of one file cite the same articles."""
+    import datetime
+
+    from generator import citations
+    from generator.checker import validate
+    from generator.pages import context
+    from generator.pages.laws import CITING_KINDS, _citing_page, article_anchor, citations_of
+    from generator.render import environment
+    from generator.rules.legal_citations import resolved
+    from generator.synth import synthesize
+
+    synthesize(REPO, tmp_path / "tiny", "tiny", seed=5)
+    corpus = validate(tmp_path / "tiny").corpus
+    ctx = context(corpus, datetime.date(2026, 11, 27), environment())
+    cited, citing = citations_of(ctx)
+
+    want_cited: dict[str, set] = {}
+    want_citing: dict[tuple[str, str, str], list] = {}
+    for document, path, law, parsed in resolved(corpus):
+        want_cited.setdefault(law["id"], set()).update(citations.Article(a.number, a.extra) for a in parsed.articles)
+        page = _citing_page(document, path, ctx.entry_uris) if document.kind in CITING_KINDS else None
+        for article in parsed.articles if page else ():
+            pages = want_citing.setdefault((law["id"], article_anchor(article), CITING_KINDS[document.kind]), [])
+            if page not in pages:
+                pages.append(page)
+    assert cited == want_cited
+    assert {(law, anchor, kind): pages for law, anchors in citing.items() for anchor, kinds in anchors.items()
+            for kind, pages in kinds.items()} == want_citing
+    assert max(len(pages) for pages in want_citing.values()) > 1  # several records of a file cite one article

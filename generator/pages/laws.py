@@ -56,9 +56,19 @@ def citations_of(ctx: Context) -> tuple[dict[str, set[citations.Article]],
     cited: dict[str, set[citations.Article]] = {}
     out: dict[str, dict[str, dict[str, list[tuple[str, str]]]]] = {}
     listed: set[tuple[str, str, str, tuple[str, str]]] = set()  # a popular article is cited thousands of times
+    # `resolved` gives one parsed citation for each text, held while it runs: each is counted once
+    counted: set[int] = set()
+    pages: dict[tuple[int, Any, Any], tuple[str, str] | None] = {}  # a record's page, for each of its citations
     for document, path, law, parsed in resolved(ctx.corpus):
-        cited.setdefault(law["id"], set()).update(citations.Article(a.number, a.extra) for a in parsed.articles)
-        page = _citing_page(document, path, ctx.entry_uris) if document.kind in CITING_KINDS else None
+        if id(parsed) not in counted:
+            counted.add(id(parsed))
+            cited.setdefault(law["id"], set()).update(citations.Article(a.number, a.extra) for a in parsed.articles)
+        if document.kind not in CITING_KINDS:
+            continue
+        record = (id(document), path[0] if path else None, path[1] if len(path) > 1 else None)
+        if record not in pages:
+            pages[record] = _citing_page(document, path, ctx.entry_uris)
+        page = pages[record]
         if page is None:
             continue
         for article in parsed.articles:
