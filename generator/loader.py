@@ -217,9 +217,7 @@ def _parse(raw: bytes, display: str) -> Loaded:
                 if is_map:
                     if key is _NO_KEY:
                         if value is None:
-                            raise _Refused(_problem_at(
-                                "yaml-key-type", "字段名必须是普通文字，不能为空、列表或映射。",
-                                display, event.start_mark))
+                            raise _not_a_key(event, display)
                         if value in container:
                             problems.append(_duplicate(value, marks, event, display))
                         key = value
@@ -239,9 +237,7 @@ def _parse(raw: bytes, display: str) -> Loaded:
                     _marked(event, display, problems)
                 if is_map:
                     if key is _NO_KEY:
-                        raise _Refused(_problem_at(
-                            "yaml-key-type", "字段名必须是普通文字，不能为空、列表或映射。",
-                            display, event.start_mark))
+                        raise _not_a_key(event, display)
                     if key not in container:
                         container[key] = value
                 elif container is not None:
@@ -300,6 +296,12 @@ def _marked(event: Any, display: str, problems: list[Problem]) -> None:
         problems.append(_problem_at(
             "yaml-tag", f"不允许使用 YAML 标签（{event.tag}）。请删除标签，直接写值。",
             display, event.start_mark))
+
+
+def _not_a_key(event: Any, display: str) -> _Refused:
+    """An empty value, a list or a mapping where a mapping's key should be."""
+    return _Refused(_problem_at("yaml-key-type", "字段名必须是普通文字，不能为空、列表或映射。",
+                                display, event.start_mark))
 
 
 def _duplicate(key: str, marks: dict[str, Any], event: Any, display: str) -> Problem:

@@ -133,9 +133,9 @@ def test_python_dash_m_is_the_same_command(project: Path):
     assert (done.returncode, done.stdout, done.stderr) == (0, "共检查 11 个文件：全部通过。\n", "")
 
 
-def test_the_installed_command_flushes_its_whole_report_before_it_ends(project: Path):
-    """`portal` ends without freeing the corpus (cli._exit): the report must still be whole,
-    through a pipe (block-buffered), with the exit code of its problems."""
+def test_the_installed_command_ends_with_its_whole_report_and_exit_code(project: Path):
+    """`portal` ends without freeing the corpus (cli._exit): the report read through a pipe must
+    still be whole, with the exit code of its problems."""
     import subprocess
     import sys
 
