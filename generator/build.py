@@ -246,6 +246,8 @@ _direct: dict[FsPath, list[str]] = {}
 _indexed: dict[FsPath, list] = {}
 # Per site folder: the files taken back from the last build, scanned when it wrote them.
 _taken: dict[FsPath, set[str]] = {}
+# Per site folder: every folder mkdocs writes a file into (`on_env`), for `_unscanned`.
+_mkdocs_folders: dict[FsPath, set[str]] = {}
 # Per site folder: the personal data found on every page the build wrote, for build_site.
 _scanned: dict[FsPath, list] = {}
 # Site folders whose findings build_site reads; for any other build (plain `mkdocs build` or
@@ -487,6 +489,9 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
     """mkdocs `on_env` event: the open data files are the background writer's, and the other
     generated files are already written (`on_files`): not mkdocs' to copy."""
     site_dir = FsPath(config["site_dir"]).resolve()
+    # Every folder mkdocs writes a file into (`_unscanned`).
+    _mkdocs_folders[site_dir] = {dest[:at] for dest in (file.dest_uri for file in files)
+                                 for at in range(len(dest)) if dest[at] == "/"}
     job = _jobs.get(site_dir)
     written = [*(job[0].uris if job is not None else ()), *_direct.pop(site_dir, ())]
     for uri in written:
@@ -530,6 +535,15 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
         if len(_shells) == _levels.get(root) and _open_data_written(FsPath(config["site_dir"]).resolve()):
             _start_records(root, config)
     return output
+
+
+def _unscanned(site_dir: FsPath) -> set[str]:
+    """The folders of the last build's record pages put back (shell.Plan.pure) holding nothing
+    else, not walked into to look for pages to scan: all but those mkdocs wrote a file into since."""
+    writing = _writing.get(site_dir)
+    if writing is None:
+        return set()
+    return writing.plan.pure - _mkdocs_folders.pop(site_dir, set())
 
 
 def _open_data_written(site_dir: FsPath) -> bool:
@@ -591,7 +605,8 @@ def on_post_build(config: Any) -> None:
         later.update(job.uris)
         later.add(shell.dest(job.page, directory_urls))
     allowed = allowed_values(_building[root]) if root in _building else frozenset()
-    leaks = scan_site(site_dir, allowed=allowed, today=_today(), skip=later, processes=1)
+    leaks = scan_site(site_dir, allowed=allowed, today=_today(), skip=later, processes=1,
+                      prune=_unscanned(site_dir))
     _mark("检查 mkdocs 所写页面的个人信息")
     if root in _waiting:  # the open data is still being written: this process writes pages until it is
         _start_records(root, config, meanwhile=running.sentinel if running is not None else None)
@@ -618,7 +633,7 @@ def on_post_build(config: Any) -> None:
     gc.unfreeze()
     gz = site_dir / "sitemap.xml.gz"
     timestamp = int.from_bytes(gz.read_bytes()[4:8], "little") if gz.is_file() else 0
-    sitemaps = shell.rewrite_sitemap(site_dir, [shell.address(uri, plan.directory_urls) for uri, _ in plan.pages],
+    sitemaps = shell.rewrite_sitemap(site_dir, [shell.address(uri, plan.directory_urls) for uri in plan.listed],
                                      site_url=plan.site_url, lastmod=shell.lastmod_of(site_dir), timestamp=timestamp)
     _, previous = _reusing.get(site_dir, (None, None))
     for name, text in sorted(sitemaps.items()):
@@ -671,6 +686,7 @@ def _abandon() -> None:
     _direct.clear()
     _indexed.clear()
     _taken.clear()
+    _mkdocs_folders.clear()
     for site_dir, kept in _aside.items():  # serve's: its next build starts afresh
         _reusing.pop(site_dir, None)
         if kept is not None:

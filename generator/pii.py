@@ -459,18 +459,21 @@ def page_text(source: str, suffix: str) -> tuple[str, list[int], list[int]]:
 
 def scan_site(site_dir: FsPath, *, allowed: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset(),
               today: datetime.date | None = None, skip: frozenset[str] | set[str] = frozenset(),
-              processes: int | None = None) -> list[Problem]:
+              processes: int | None = None, prune: frozenset[str] | set[str] = frozenset()) -> list[Problem]:
     """Personal data on any page the build wrote, named by its path under `site_dir`.
 
     `allowed` holds ``(kind, sha256)`` pairs reviewed as false positives in the data
     (data/pii-allowlist.yaml): such a value is not reported on the pages showing it either.
-    `skip` names pages already scanned as they were written (shell.write_pages). From
+    `skip` names pages already scanned as they were written (shell.write_pages), `prune` folders
+    holding nothing else (the last build's record pages put back, shell.Plan.pure). From
     `SCAN_PARALLEL_FROM` pages, two processes share them (`processes` says how many at most).
     """
     pages = []
-    for folder, _, names in os.walk(site_dir):
+    for folder, folders, names in os.walk(site_dir):
         prefix = os.path.relpath(folder, site_dir).replace(os.sep, "/") + "/"
         prefix = "" if prefix == "./" else prefix
+        if prune:
+            folders[:] = [name for name in folders if prefix + name not in prune]
         pages.extend(prefix + name for name in names if os.path.splitext(name)[1] in SITE_SUFFIXES)
     pages = sorted(page for page in pages if page not in skip)
     work = (site_dir, frozenset(allowed), today)

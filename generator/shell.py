@@ -162,10 +162,17 @@ class Plan:
     #: unchanged (reuse.Previous); without them every page is made.
     keys: Any = None
     previous: Any = None
-    #: The keys of the first pages of `pages` (the heavy ones, once `start` has ordered them), and
-    #: the digest of each shell (by depth), for the others' keys (`_key`).
+    #: The keys of the first pages of `pages` (the heavy ones, once `start` has ordered them; all of
+    #: them over the last build's site), and the digest of each shell (by depth), for the others' keys.
     page_keys: list[str | None] | None = None
     shell_digests: dict[int, str] = field(default_factory=dict)
+    #: The last build's pages put back into the site as they were, by `start` (reuse.Graft):
+    #: path → file signature; those of them left to be written are only to be restamped.
+    taken: dict[str, Any] = field(default_factory=dict)
+    #: The folders put back that hold nothing but such pages (not to be scanned again).
+    pure: set[str] = field(default_factory=set)
+    #: The pages' addresses in the order the sitemap lists them (`start`, before any page is put back).
+    listed: list[str] = field(default_factory=list)
 
     @property
     def release(self) -> str:
@@ -203,20 +210,20 @@ def _write_range(bounds: tuple[int, int]) -> Done:
         path = dest(uri, plan.directory_urls)
         written.append(path)
         key = _key(plan, index)
-        if key is not None and plan.previous is not None:
+        if path in plan.taken:
             # Made from the same files by the same code into the same shell: the last build's
-            # page, checked for personal data when it was written, is moved back (reuse.py),
-            # with this build's release line if another commit built it.
-            kept = plan.previous.take(path, key, site_dir)
-            if kept is not None and plan.previous.release != plan.release:
-                kept = restamp(os.path.join(site_dir, path), plan.previous.release, plan.release)
+            # page, checked for personal data when it was written, put back by `start`; here
+            # only to get this build's release line, as another commit built it.
+            kept = restamp(os.path.join(site_dir, path), plan.previous.release, plan.release)
             if kept is not None:
                 recorded.append((path, key, kept, True))
                 continue
         page = deferred()
         url = address(uri, plan.directory_urls)
         text = plan.shells[depth(uri, plan.directory_urls)].fill(page, plan.site_url + url)
-        stat = _write(os.path.join(site_dir, path), text.encode("utf-8"))
+        # Over the last build's site a page may be there already (not put back as a whole, or
+        # without the release line): written as a new file, never into one (province.py links to them).
+        stat = _write(os.path.join(site_dir, path), text.encode("utf-8"), anew=plan.previous is not None)
         if key is not None:
             recorded.append((path, key, signature(stat), False))
         # Only the article and title come from the data: the rest of the page is the shell, the
@@ -262,9 +269,15 @@ def _key(plan: Plan, index: int) -> str | None:
         return plan.keys.key(deferred.make, deferred.args, plan.shell_digests[depth(uri, plan.directory_urls)])
 
 
-def _write(target: str, data: bytes) -> os.stat_result:
+def _write(target: str, data: bytes, *, anew: bool = False) -> os.stat_result:
     """`data` as the file `target`, its folder made if need be: the fewest system calls (a county
-    writes ~40,000 pages, each in a folder of its own)."""
+    writes ~40,000 pages, each in a folder of its own). `anew`: a file there is replaced, not
+    written into (another name for it, a hard link, keeps what it held)."""
+    if anew:
+        try:
+            os.unlink(target)
+        except FileNotFoundError:
+            pass
     try:
         os.mkdir(os.path.dirname(target))
     except FileExistsError:
@@ -346,6 +359,8 @@ def start(plan: Plan, *, processes: int | None = None, meanwhile: int | None = N
     the others in tasks of about the same work (`_weight`).
     With `meanwhile` (a file descriptor, `forking.Job.sentinel`), the writers are forked only once
     it is readable; until then this process writes pages itself, and `start` returns after.
+    Over the last build's site (`plan.previous`), the pages it keeps are first put back here
+    (`_put_back`), and only the others shared out: after a one-record change, a handful.
     """
     global _plan
     count = len(plan.pages)
@@ -358,12 +373,19 @@ def start(plan: Plan, *, processes: int | None = None, meanwhile: int | None = N
     # it touches their reference counts.
     heavy = [page for page in plan.pages if not _light(page[0])]
     plan.pages = [*heavy, *sorted((page for page in plan.pages if _light(page[0])), key=lambda p: p[0])]
+    plan.listed = [uri for uri, _ in plan.pages]
+    done: list[Done] = []
     if plan.keys is not None:
-        # The heavy pages' keys here: walking their arguments (every benchmark entry, every
-        # citation) leaves the hashes of those large shared values for the writers to inherit;
-        # the light pages' keys are then made by the writers, on both cores (`_key`).
         plan.shell_digests = {level: shell.digest() for level, shell in plan.shells.items()}
-        plan.page_keys = [_key(plan, index) for index in range(len(heavy))]
+        if plan.previous is None:
+            # The heavy pages' keys here: walking their arguments (every benchmark entry, every
+            # citation) leaves the hashes of those large shared values for the writers to inherit;
+            # the light pages' keys are then made by the writers, on both cores (`_key`).
+            plan.page_keys = [_key(plan, index) for index in range(len(heavy))]
+        else:
+            heavy, count, done = _put_back(plan, heavy)
+    if count < PARALLEL_FROM:
+        workers = 1
     step = max(1, min(500, -(-count // (workers * 4))))
     ranges = [(index, index + 1) for index in range(len(heavy))]
     first, load = len(heavy), 0
@@ -375,8 +397,7 @@ def start(plan: Plan, *, processes: int | None = None, meanwhile: int | None = N
     if first < count:
         ranges.append((first, count))
     if workers == 1:
-        return Writing(plan, ranges)
-    done = []
+        return Writing(plan, ranges, done=done)
     if meanwhile is not None:
         # Until the process behind the file descriptor `meanwhile` has ended (the open data's
         # writer), this one writes pages itself: a writer forked now would copy much of the corpus
@@ -395,6 +416,32 @@ def start(plan: Plan, *, processes: int | None = None, meanwhile: int | None = N
     _plan = plan  # until `wait`: a writer forked later (see RECYCLE) inherits it too
     pool = multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=RECYCLE)
     return Writing(plan, ranges, pool, pool.map_async(_write_range, ranges, chunksize=1), done)
+
+
+def _put_back(plan: Plan, heavy: list) -> tuple[list, int, list[Done]]:
+    """Over the last build's site: every page's key here, and the pages whose keys are unchanged
+    put back as they were (reuse.Graft), then moved to the end of `plan.pages`, after those still
+    to be written (heavy pages first; those put back too when they are to be restamped). The heavy
+    pages still to be written, how many are, and what was done (`Done`)."""
+    from .reuse import no_collection
+
+    make_key, shells, urls = plan.keys.key, plan.shell_digests, plan.directory_urls
+    with no_collection():
+        keys = [make_key(deferred.make, deferred.args, shells[depth(uri, urls)]) if isinstance(deferred, Deferred)
+                else None for uri, deferred in plan.pages]
+    paths = [dest(uri, urls) for uri, _ in plan.pages]
+    graft = plan.previous.graft(zip(paths, keys, strict=True), str(plan.site_dir))
+    plan.taken, plan.pure = graft.kept, graft.pure
+    restamping = plan.previous.release != plan.release
+    left = [index for index, path in enumerate(paths) if restamping or path not in graft.kept]
+    kept = [] if restamping else [index for index, path in enumerate(paths) if path in graft.kept]
+    done: Done = ([paths[index] for index in kept], [],
+                  [(paths[index], keys[index], graft.kept[paths[index]], True) for index in kept])
+    heavy_left = sum(1 for index in left if index < len(heavy))
+    order = [*left, *kept]  # `plan.pages` stays whole (the sitemap lists them all)
+    plan.pages = [plan.pages[index] for index in order]
+    plan.page_keys = [keys[index] for index in order]
+    return plan.pages[:heavy_left], len(left), [done]
 
 
 #: Tasks a writer does before it is replaced by a fresh fork. Rendering touches the reference

@@ -202,13 +202,13 @@ def test_no_record_writer_is_forked_while_the_open_data_is_written(project: Path
             fh.write(f"open-data {time.time()}\n")
         return out
 
-    def spy_write(target, data):
+    def spy_write(target, data, **options):
         with marks.open("a") as fh:
             fh.write(f"{'main' if os.getpid() == main else 'writer'} {time.time()}\n")
         if os.getpid() == main:
             main_wrote.touch()
             time.sleep(0.05)  # slow enough that pages are left for the writers once the open data is done
-        return write_page(target, data)
+        return write_page(target, data, **options)
 
     def spy_cut(output, canonical):
         shells_ready.touch()
@@ -255,3 +255,17 @@ def test_a_build_into_the_project_folder_itself_deletes_nothing(project: Path):
     assert build_module.build_site(project, out=project, today=datetime.date(2026, 11, 27)) == 1
     assert sorted(path.relative_to(project) for path in project.rglob("*") if ".cache" not in path.parts) == before
     assert build_module._set_aside(project, project, set()) == ([], None)
+
+
+def test_the_folders_put_back_are_not_scanned_again_unless_mkdocs_wrote_into_them(tmp_path: Path,
+                                                                                  monkeypatch):
+    # The last build's record pages were scanned when written; a list page mkdocs writes beside
+    # them (items/index.html beside items/p/2/) is this build's, and must be.
+    from types import SimpleNamespace
+
+    from generator import build
+
+    plan = SimpleNamespace(pure={"items", "items/p", "items/p/2", "decisions/x/1"})
+    monkeypatch.setitem(build._writing, tmp_path, SimpleNamespace(plan=plan))
+    monkeypatch.setitem(build._mkdocs_folders, tmp_path, {"items", "decisions", "decisions/x"})
+    assert build._unscanned(tmp_path) == {"items/p", "items/p/2", "decisions/x/1"}

@@ -366,6 +366,13 @@ def test_scan_site_names_the_page_line_and_column_of_an_id(tmp_path: Path):
     assert "decisions/index.html" in pii.scan_site(tmp_path)[0].message
 
 
+def test_scan_site_does_not_walk_into_the_folders_it_is_told_hold_only_pages_scanned_before(tmp_path: Path):
+    for folder in ("decisions/x/1", "decisions/x/2", "decisions/x"):
+        write(tmp_path / folder / "index.html", f"<p>身份证号 {ID}</p>\n")
+    assert [file for _, file, _, _ in site_findings(tmp_path, prune={"decisions/x/1"})] == [
+        "decisions/x/2/index.html", "decisions/x/index.html"]
+
+
 def test_scan_site_decodes_entities_and_json_escapes(tmp_path: Path):
     entity = "".join(f"&#{ord(c)};" for c in ID)
     escaped = "".join(f"\\u{ord(c):04x}" for c in "电话13800138000")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -382,6 +383,143 @@ def test_a_page_changed_in_the_site_folder_since_the_last_build_is_made_again(cl
     code, kept, _ = build(cli, project, site)
     assert (code, kept) == (0, record_pages(project) - 1)
     assert files(site) == before
+
+
+def test_files_put_into_the_site_folder_since_the_last_build_are_gone_after_the_next(cli, project: Path):
+    # The last build's pages are put back in place, folder by folder (reuse.Graft): whatever else
+    # is in those folders now must not be published with them, unscanned.
+    site, fresh = project / "site", project.parent / "fresh"
+    assert build(cli, project, site)[0] == 0
+    body = site / "decisions" / "lsscjgj"
+    (body / "2024-012" / "附件.html").write_text("身份证号 11010519491231002X", encoding="utf-8")  # beside a page
+    (body / "旧页面.html").write_text("身份证号 11010519491231002X", encoding="utf-8")  # beside a body's pages
+    (body / "2099-001").mkdir()  # a page of no record
+    (body / "2099-001" / "index.html").write_text("<h1>不存在的决定</h1>", encoding="utf-8")
+    (site / "items" / "旧").mkdir()
+    code, kept, _ = build(cli, project, site)
+    assert (code, kept) == (0, record_pages(project))  # every page kept, nothing else
+    assert build(cli, project, fresh)[:2] == (0, 0)
+    assert files(site) == files(fresh)
+    assert not (site / "items" / "旧").exists()
+
+
+def test_a_page_made_again_is_a_new_file_and_a_hard_link_to_the_last_one_keeps_it(cli, project: Path):
+    # A province's site links to its counties' files (province.py): a rebuild must not write into them.
+    site, links = project / "site", project.parent / "links"
+    assert build(cli, project, site)[0] == 0
+    links.mkdir()
+    linked = dict.fromkeys(["decisions/lsscjgj/2024-012/index.html", "items/441825-SCJG-CF-0001/index.html",
+                            "decisions/index.html", "items/index.html"], "")  # made again: two record pages, two lists
+    for number, path in enumerate(linked):
+        os.link(site / path, links / f"{number}.html")
+        linked[path] = (site / path).read_text(encoding="utf-8")
+    path = project / DECISION
+    path.write_text(path.read_text(encoding="utf-8").replace("facts: ", "facts: 经复核，", 1), encoding="utf-8")
+    assert build(cli, project, site)[:2] == (0, record_pages(project) - 3)
+    assert "经复核，" in (site / "decisions/lsscjgj/2024-012/index.html").read_text(encoding="utf-8")
+    for number, (path, before) in enumerate(linked.items()):
+        assert (links / f"{number}.html").read_text(encoding="utf-8") == before, path
+
+
+def test_a_page_made_over_a_file_already_put_back_is_written_as_a_new_file(cli, project: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch):
+    # As when a folder was put back but then could not be kept (reuse.Graft.run): its pages are made
+    # again over the files in the site, which must be replaced, not written into.
+    site, links = project / "site", project.parent / "links"
+    assert build(cli, project, site)[0] == 0
+    links.mkdir()
+    page = site / "decisions/lsscjgj/2024-012/index.html"
+    before = page.read_text(encoding="utf-8")
+    run = reuse.Graft.run
+
+    def put_back_but_keep_nothing(graft: reuse.Graft, tops: Any) -> reuse.Graft:
+        run(graft, tops)
+        os.link(page, links / "page.html")
+        graft.kept, graft.pure = {}, set()
+        return graft
+
+    monkeypatch.setattr(reuse.Graft, "run", put_back_but_keep_nothing)
+    assert build(cli, project, site)[:2] == (0, 0)
+    assert page.read_text(encoding="utf-8") == before
+    assert page.stat().st_ino != (links / "page.html").stat().st_ino
+
+
+def test_no_record_page_shares_a_top_folder_with_the_search_index_or_the_open_data(sample: Corpus):
+    # The search index's and the open data's files are taken back file by file while the record
+    # pages' folders are put back whole (reuse.Graft): a folder holding both would be moved under them.
+    from generator.datapackage import FOLDER as OPEN_DATA
+    from generator.pages.search import FOLDER as SEARCH
+    from generator.shell import dest
+
+    generated = pages(sample, TODAY, defer=True)
+    tops = {dest(uri, True).split("/", 1)[0] for uri, content in generated.items() if isinstance(content, Deferred)}
+    assert tops and not tops & {SEARCH.strip("/"), OPEN_DATA.strip("/")}
+
+
+# --- putting the last build's pages back (reuse.Graft) ----------------------------------------------
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {path.relative_to(folder).as_posix(): path.read_text(encoding="utf-8")
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def last_build(old: Path, pages: dict[str, str]) -> dict[str, Any]:
+    """The last build's files under `old`, and the signature of each (as its record has them)."""
+    from generator.cache import signature
+
+    for path, text in pages.items():
+        (old / path).parent.mkdir(parents=True, exist_ok=True)
+        (old / path).write_text(text, encoding="utf-8")
+    return {path: signature((old / path).stat()) for path in pages}
+
+
+def test_a_folder_the_new_site_lacks_goes_back_whole_holding_only_the_pages_kept(tmp_path: Path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    new.mkdir()
+    signatures = last_build(old, {"items/a/index.html": "甲", "items/b/index.html": "乙", "items/c/index.html": "丙",
+                                  "items/index.html": "旧列表", "items/a/junk.txt": "x"})
+    inode = (old / "items/a/index.html").stat().st_ino
+    (old / "items/c/index.html").write_text("改过", encoding="utf-8")  # changed since: not kept
+    expected = {path: signatures[path] for path in ("items/a/index.html", "items/b/index.html", "items/c/index.html")}
+    graft = reuse.Graft(str(old), str(new), expected).run(["items"])
+    assert tree(new) == {"items/a/index.html": "甲", "items/b/index.html": "乙"}
+    assert set(graft.kept) == {"items/a/index.html", "items/b/index.html"}
+    assert (new / "items/a/index.html").stat().st_ino == inode  # moved, not copied
+    assert graft.pure == {"items", "items/a", "items/b"}
+
+
+def test_into_a_folder_the_new_site_has_the_fewer_entries_are_moved(tmp_path: Path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    pages = {f"decisions/x/{number}/index.html": str(number) for number in range(6)}
+    signatures = last_build(old, {**pages, "decisions/x/index.html": "旧列表", "decisions/index.html": "旧",
+                                  "decisions/x/p/2/index.html": "旧第二页"})
+    written = {"decisions/index.html": "新", "decisions/x/index.html": "新列表", "decisions/x/p/2/index.html": "新第二页",
+               "decisions/y/index.html": "新的机关"}
+    last_build(new, written)  # what mkdocs has written so far
+    graft = reuse.Graft(str(old), str(new), {path: signatures[path] for path in pages}).run(["decisions"])
+    assert tree(new) == {**pages, **written}
+    assert set(graft.kept) == set(pages)
+    assert "decisions/x" not in graft.pure and "decisions/x/0" in graft.pure
+    assert not (old / "decisions" / "x").exists()  # moved whole, the new entries into it
+
+
+def test_a_folder_that_cannot_be_moved_leaves_its_pages_to_be_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    old, new = tmp_path / "old", tmp_path / "new"
+    pages = {f"decisions/x/{number}/index.html": str(number) for number in range(4)}
+    signatures = last_build(old, pages)
+    last_build(new, {"decisions/x/index.html": "新列表"})
+    rename = os.rename
+
+    def failing(source: Any, target: Any) -> None:
+        if str(target) == str(new / "decisions" / "x"):
+            raise PermissionError(13, "Permission denied")
+        rename(source, target)
+
+    monkeypatch.setattr(os, "rename", failing)
+    graft = reuse.Graft(str(old), str(new), signatures).run(["decisions"])
+    assert graft.kept == {} and graft.pure == set()
+    assert tree(new) == {"decisions/x/index.html": "新列表"}  # what mkdocs wrote is where it wrote it
 
 
 def test_a_record_of_written_pages_not_signed_by_this_user_is_not_trusted(cli, project: Path, monkeypatch):
