@@ -490,8 +490,7 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
     generated files are already written (`on_files`): not mkdocs' to copy."""
     site_dir = FsPath(config["site_dir"]).resolve()
     # Every folder mkdocs writes a file into (`_unscanned`).
-    _mkdocs_folders[site_dir] = {dest[:at] for dest in (file.dest_uri for file in files)
-                                 for at in range(len(dest)) if dest[at] == "/"}
+    _mkdocs_folders[site_dir] = reuse.folders_above(file.dest_uri for file in files)
     job = _jobs.get(site_dir)
     written = [*(job[0].uris if job is not None else ()), *_direct.pop(site_dir, ())]
     for uri in written:

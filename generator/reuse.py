@@ -165,20 +165,21 @@ class Keys:
         self._starts: dict[tuple[int, str], tuple[Callable, Any]] = {}
 
     def _index(self, corpus: Corpus) -> None:
+        records, digests, blake2b = self._records, corpus.digests, hashlib.blake2b
         for document in corpus.documents:
-            known = corpus.digests.get(document.file)
+            known = digests.get(document.file)
             if known is None:
                 continue  # walked by value instead
-            token = hashlib.blake2b(f"{document.file}\0{known}".encode(), digest_size=16).digest()
-            self._records[id(document)] = token
+            token = blake2b(f"{document.file}\0{known}".encode(), digest_size=16).digest()
+            records[id(document)] = token
             data = document.data
-            if isinstance(data, dict):
-                self._records[id(data)] = token
+            if type(data) is dict:
+                records[id(data)] = token
                 for value in data.values():
-                    if isinstance(value, list):
+                    if type(value) is list:
                         for record in value:
-                            if isinstance(record, dict):
-                                self._records[id(record)] = token
+                            if type(record) is dict:
+                                records[id(record)] = token
 
     def key(self, make: Callable, args: tuple, shell: str) -> str | None:
         """The page's key, or None when it is to be made whatever the last build wrote."""
@@ -425,7 +426,7 @@ class Graft:
     def __init__(self, old_root: str, new_root: str, expected: dict[str, cache.Signature]):
         self.old_root, self.new_root, self.expected = old_root, new_root, expected
         #: Every folder above an expected page, by its path under the site.
-        self.below = {path[:at] for path in expected for at in range(len(path)) if path[at] == "/"}
+        self.below = folders_above(expected)
         #: The pages put back: path → signature (a file never moves itself, so it is the one checked).
         self.kept: dict[str, cache.Signature] = {}
         #: Folders put back that hold nothing but kept pages: scanned for personal data when written.
@@ -501,7 +502,8 @@ class Graft:
         expected = self.expected.get(path)
         if expected is None:
             return False
-        found = cache.signature(entry.stat(follow_symlinks=False))
+        stat = entry.stat(follow_symlinks=False)
+        found = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)  # cache.signature
         if found != expected:
             return False
         self.kept[path] = found
@@ -509,9 +511,11 @@ class Graft:
 
     def _clean(self, folder: str, rel: str) -> bool:
         """Move out of `folder` every entry not kept; whether it still holds any."""
-        kept = 0
-        for entry in os.scandir(folder):
-            if self._keep(entry, f"{rel}/{entry.name}"):
+        kept, keep = 0, self._keep
+        with os.scandir(folder) as listing:
+            entries = list(listing)  # all read before any is moved out
+        for entry in entries:
+            if keep(entry, f"{rel}/{entry.name}"):
                 kept += 1
             else:
                 self._discard(entry.path)
@@ -528,6 +532,17 @@ class Graft:
             os.rename(path, os.path.join(self._trash, str(self._discarded)))
         except FileNotFoundError:  # merged into the new folder whole (`_merge`)
             pass
+
+
+def folders_above(paths: Iterable[str]) -> set[str]:
+    """Every folder above the files `paths` (``a/b/c.html`` → ``a``, ``a/b``)."""
+    folders: set[str] = set()
+    for path in paths:
+        at = path.rfind("/")
+        while at > 0 and (folder := path[:at]) not in folders:
+            folders.add(folder)
+            at = path.rfind("/", 0, at)
+    return folders
 
 
 def _rename(source: str, destination: str) -> None:
