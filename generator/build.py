@@ -101,6 +101,7 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: b
         build(config)
     except MkDocsException as exc:
         _written.pop(site_dir, None)
+        _memos.pop(site_dir, None)
         click.echo(f"生成网站失败：{exc}", err=True)
         return 1
     finally:
@@ -115,11 +116,15 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: b
     leaks = _scanned.pop(site_dir)  # on_post_build scanned every page
     written = _written.pop(site_dir, None)
     if leaks:
+        _memos.pop(site_dir, None)
         click.echo(_withdraw(out, leaks), nl=False, err=True)
         return 1
     recorded, kept_count, release = written if written is not None else ([], 0, "")
+    memo = _memos.pop(site_dir, None)
     if manifest is not None and basis is not None and written is not None:
         manifest.save(basis, recorded, release)
+        if memo is not None:
+            memo.save()
         _mark("记下所写的记录页面")
     kept_note = f"；{kept_count} 个记录页面与上次相同，沿用了上次生成的文件" if kept_count else ""
     click.echo(f"网站已生成：{out}（公示日期按 {today.isoformat()} 判断{kept_note}）")
@@ -246,6 +251,10 @@ _direct: dict[FsPath, list[str]] = {}
 _indexed: dict[FsPath, list] = {}
 # Per site folder: the files taken back from the last build, scanned when it wrote them.
 _taken: dict[FsPath, set[str]] = {}
+# Per site folder: the values of this build kept for the next (reuse.Memo), saved by build_site;
+# and, for `portal serve`, those its last build used (in memory only).
+_memos: dict[FsPath, Any] = {}
+_served_memos: dict[FsPath, Any] = {}
 # Per site folder: every folder mkdocs writes a file into (`on_env`), for `_unscanned`.
 _mkdocs_folders: dict[FsPath, set[str]] = {}
 # Per site folder: the personal data found on every page the build wrote, for build_site.
@@ -343,9 +352,12 @@ def _served_build(site_dir: FsPath, leaks: list) -> None:
     written = _written.pop(site_dir, None)
     if kept is not None:  # the last build's pages this one did not take back
         _deleting.append(_delete(kept))
+    memo = _memos.pop(site_dir, None)
     if not leaks and written is not None:
         recorded, _, release = written
         _served[site_dir] = (basis, {path: (key, sig) for path, key, sig in recorded}, release)
+        if memo is not None:
+            _served_memos[site_dir] = memo.following()
 
 
 _clock: list[float] = []
@@ -404,14 +416,20 @@ def on_files(files: Any, config: Any) -> Any:
         gc.freeze()
         _jobs[site_dir] = (job, Job(job.write, site_dir, allowed_values(corpus)))
 
-    generated = pages(corpus, _today(), directory_urls=directory_urls, defer=True, on_job=start)
+    memo = None
+    if site_dir in _reusing:  # values made from one record each, kept between builds
+        memo = reuse.Memo.of_site(root, site_dir) if site_dir in _gated else _served_memos.pop(site_dir, reuse.Memo())
+        _memos[site_dir] = memo
+    generated = pages(corpus, _today(), directory_urls=directory_urls, defer=True, on_job=start, memo=memo,
+                      basis=_reusing[site_dir][0] if site_dir in _reusing else None)
     _mark("生成列表页和搜索索引")
     levels = {shell.depth(uri, directory_urls) for uri, content in generated.items() if isinstance(content, Deferred)}
     placeholders = {shell.shell_uri(level, directory_urls): shell.shell_markdown() for level in levels}
     direct = _direct.setdefault(site_dir, [])
+    known = files.src_uris  # the generated URIs are POSIX paths already (get_file_from_path: ~5 us a page)
     for uri in list(generated):
         content = generated[uri]
-        existing = files.get_file_from_path(uri)
+        existing = known.get(uri)
         if existing is not None:
             files.remove(existing)
         if isinstance(content, FileJob):

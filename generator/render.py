@@ -75,15 +75,16 @@ def visible(decision: dict, today: datetime.date, site: Any = None) -> bool:
 
 def pages(corpus: Corpus, today: datetime.date, schemas: SchemaSet | None = None, *,
           directory_urls: bool = True, defer: bool = False,
-          on_job: Callable[[Any], None] | None = None) -> dict[str, Any]:
+          on_job: Callable[[Any], None] | None = None, memo: Any = None, basis: str | None = None) -> dict[str, Any]:
     """src URI → content of every generated page (see generator/pages/: Markdown, files, HtmlPage).
 
     `directory_urls` is mkdocs' ``use_directory_urls``: it decides the address of each page,
     which some pages print (the decision pages' QR codes). With `defer`, record pages stay
     `Deferred` until the build writes them, and the open data files are a `FileJob`, handed to
     `on_job` as soon as it exists (the build starts writing them while the other pages are made).
+    `memo` (reuse.Memo) and the build's `basis`: values made from one record each, kept between builds.
     """
     from .pages import render_all
 
     return render_all(corpus, today, environment(), schemas, directory_urls=directory_urls, defer=defer,
-                      on_job=on_job)
+                      on_job=on_job, memo=memo, basis=basis)

@@ -41,6 +41,7 @@ import gc
 import hashlib
 import hmac
 import json
+import marshal
 import os
 import sys
 import tempfile
@@ -321,8 +322,7 @@ class Manifest:
     Kept in the project's cache folder, one file per site folder, signed (cache.py's key)."""
 
     def __init__(self, root: FsPath, site_dir: FsPath):
-        name = hashlib.sha256(str(site_dir).encode()).hexdigest()[:16]
-        self.path = root / cache.CACHE_DIR / f"pages-{name}.json"
+        self.path = root / cache.CACHE_DIR / f"pages-{site_name(site_dir)}.json"
         self.site_dir = str(site_dir)
         self.key = cache._secret()
 
@@ -361,6 +361,105 @@ class Manifest:
                                "pages": {path: [key, list(sig)] for path, key, sig in pages}},
                               ensure_ascii=False, separators=(",", ":")).encode()
         cache.write_atomic(self.path.parent, self.path.name, cache._mac(self.key, data) + data)
+
+
+def site_name(site_dir: FsPath) -> str:
+    """The name of a site folder's files in the cache folder (`Manifest`, `Memo`)."""
+    return hashlib.sha256(str(site_dir).encode()).hexdigest()[:16]
+
+
+class Memo:
+    """Values each made from one record (a decision's line in the list's file of rows), kept from
+    one build to the next: after a one-record change, a county's ~31,000 lines are looked up, not
+    made again (0.7 s). Each `section` holds the values of one use under one context, a hash of
+    everything but the record they are made from (the build's basis, the kinds of data files they
+    read, the file they go into), so a value is only found again where it would be made the same;
+    a record stands for its file (path and SHA-256, `token`).
+
+    Kept in ``.cache/portal/`` beside the record of the pages, signed the same way, and saved only
+    after a build that published (`save`); values are strings and tuples of them (marshal).
+    """
+
+    def __init__(self, path: FsPath | None = None):
+        self.path = path
+        self.key = cache._secret() if path is not None else None
+        self._last: dict[str, tuple[str, dict[str, Any]]] = self._load() if path is not None else {}
+        self._now: dict[str, tuple[str, dict[str, Any]]] = {}
+        self._made = 0
+
+    @classmethod
+    def of_site(cls, root: FsPath, site_dir: FsPath) -> Memo:
+        """The memo of the builds of `root` into `site_dir`, kept in the cache folder."""
+        return cls(root / cache.CACHE_DIR / f"memo-{site_name(site_dir)}.marshal")
+
+    def following(self) -> Memo:
+        """A memo in memory only (`portal serve`'s next build) holding what this build used."""
+        memo = Memo()
+        memo._last = self._now
+        return memo
+
+    def _load(self) -> dict[str, tuple[str, dict[str, Any]]]:
+        assert self.path is not None
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return {}
+        if self.key is None or len(data) < 32 or not hmac.compare_digest(cache._mac(self.key, data[32:]), data[:32]):
+            return {}
+        try:
+            stored = marshal.loads(data[32:])  # noqa: S302 - signed by us, see above
+        except (ValueError, EOFError, TypeError):
+            return {}
+        if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != FORMAT or not isinstance(stored[1], dict):
+            return {}
+        return stored[1]
+
+    def section(self, name: str, context: str) -> Section:
+        """The values of `name` under `context`: those the last build kept (if under the same context)."""
+        last_context, last = self._last.get(name, ("", {}))
+        values: dict[str, Any] = {}
+        self._now[name] = (context, values)
+        return Section(self, last if last_context == context else {}, values)
+
+    def save(self) -> None:
+        """Keep the values this build used, unless they are the ones kept already."""
+        if self.path is None or self.key is None:
+            return
+        if not self._made and all(len(values) == len(self._last.get(name, ("", {}))[1])
+                                  and context == self._last.get(name, ("", {}))[0]
+                                  for name, (context, values) in self._now.items()):
+            return
+        with no_collection():
+            data = marshal.dumps((FORMAT, self._now))
+        cache.write_atomic(self.path.parent, self.path.name, cache._mac(self.key, data) + data)
+
+
+class Section:
+    """One use's values in a `Memo`: `get` the value of a record, or make it and keep it."""
+
+    def __init__(self, memo: Memo, last: dict[str, Any], values: dict[str, Any]):
+        self._memo, self._last, self._values = memo, last, values
+
+    def get(self, token: str, make: Callable[[], Any]) -> Any:
+        value = self._last.get(token)
+        if value is None:
+            value = make()
+            self._memo._made += 1
+        self._values[token] = value
+        return value
+
+
+def token(corpus: Corpus, document: Document) -> str | None:
+    """What stands for a record in a `Memo`: its file's path and SHA-256 (None if not known)."""
+    digest = corpus.digests.get(document.file)
+    return None if digest is None else f"{document.file}\0{digest}"
+
+
+def context_of(basis: str, *parts: str | None) -> str | None:
+    """A `Memo` section's context: the build's basis and the other `parts` (None if one is unknown)."""
+    if any(part is None for part in parts):
+        return None
+    return hashlib.blake2b("\0".join([basis, *parts]).encode(), digest_size=20).hexdigest()  # type: ignore[list-item]
 
 
 @dataclasses.dataclass

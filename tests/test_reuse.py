@@ -660,3 +660,83 @@ def build_fresh_equals(project: Path, site: Path) -> bool:
     assert run_cli("build", "--root", str(project), "--out", str(fresh), "--today", "2026-11-27")[0] == 0
     record = [path for path in files(fresh) if path.startswith(("decisions/", "items/")) and path.endswith(".html")]
     return all((site / path).read_bytes() == (fresh / path).read_bytes() for path in record)
+
+
+# --- values made from one record each, kept between builds (reuse.Memo) ------------------------------
+
+
+def test_a_memo_gives_back_only_what_was_kept_under_the_same_context(tmp_path: Path):
+    path = tmp_path / "memo.marshal"
+    memo = reuse.Memo(path)
+    section = memo.section("lines", "上下文甲")
+    assert section.get("a.yaml\0111", lambda: "行甲") == "行甲"
+    assert section.get("b.yaml\0222", lambda: "行乙") == "行乙"
+    memo.save()
+
+    again = reuse.Memo(path)
+    made: list[str] = []
+    section = again.section("lines", "上下文甲")
+    assert section.get("a.yaml\0111", lambda: made.append("a") or "新") == "行甲"  # kept
+    assert section.get("a.yaml\0999", lambda: made.append("a2") or "改过的行") == "改过的行"  # the file changed
+    assert reuse.Memo(path).section("lines", "上下文乙").get("a.yaml\0111", lambda: "重做") == "重做"
+    assert made == ["a2"]
+    again.save()
+    kept = reuse.Memo(path).section("lines", "上下文甲")
+    assert kept.get("b.yaml\0222", lambda: "不再保留") == "不再保留"  # not used by the last build: dropped
+
+
+def test_a_memo_not_signed_by_this_user_is_not_read(tmp_path: Path):
+    path = tmp_path / "memo.marshal"
+    memo = reuse.Memo(path)
+    memo.section("lines", "c").get("t", lambda: "真的")
+    memo.save()
+    data = path.read_bytes()
+    path.write_bytes(bytes(32) + data[32:])
+    assert reuse.Memo(path).section("lines", "c").get("t", lambda: "重做") == "重做"
+    path.write_bytes(data[:40])  # cut short, still "signed" by no one
+    assert reuse.Memo(path).section("lines", "c").get("t", lambda: "重做") == "重做"
+
+
+def test_a_memo_that_holds_what_the_build_used_is_not_written_again(tmp_path: Path):
+    path = tmp_path / "memo.marshal"
+    memo = reuse.Memo(path)
+    memo.section("lines", "c").get("t", lambda: "行")
+    memo.save()
+    before = path.stat().st_mtime_ns, path.stat().st_ino
+    same = reuse.Memo(path)
+    same.section("lines", "c").get("t", lambda: "行")
+    same.save()
+    assert (path.stat().st_mtime_ns, path.stat().st_ino) == before
+
+
+def test_the_list_file_made_from_kept_lines_is_the_one_made_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # Each line of decisions/list.json is kept by its decision's file and the bodies' names.
+    from generator.pages import paging
+
+    monkeypatch.setattr(paging, "PAGE_ROWS", 7)  # several pages: the list has a file of rows
+    root = tmp_path / "real"
+    shutil.copytree(REPO / "data", root / "data")
+    day, memo_path = datetime.date(2026, 11, 27), tmp_path / "memo.marshal"
+
+    def list_file(memo: reuse.Memo | None) -> str:
+        corpus = validate(root, use_cache=False).corpus
+        return pages(corpus, day, memo=memo, basis="基础" if memo else None)["decisions/list.json"]
+
+    memo = reuse.Memo(memo_path)
+    first = list_file(memo)
+    memo.save()
+    def title_of(path: Path) -> re.Match | None:
+        return re.search(r"^title: (.*)$", path.read_text(encoding="utf-8"), re.MULTILINE)
+
+    decision = next(path for path in sorted((root / "data" / "agencies" / "lsscjgj" / "decisions").glob("*/*.yaml"))
+                    if (found := title_of(path)) and f'"{found.group(1)}"' in first)  # one on display
+    text, title = decision.read_text(encoding="utf-8"), title_of(decision)
+    assert title is not None
+    decision.write_text(text.replace(title.group(0), f"title: {title.group(1)}（复核）", 1), encoding="utf-8")
+    body = root / "data" / "agencies" / "jitian" / "agency.yaml"
+    body.write_text(body.read_text(encoding="utf-8").replace("short_name: 吉田镇政府", "short_name: 吉田镇人民政府"),
+                    encoding="utf-8")
+    memo = reuse.Memo(memo_path)
+    kept = list_file(memo)
+    assert kept == list_file(None) != first
+    assert "（复核）" in kept and "吉田镇人民政府" in kept

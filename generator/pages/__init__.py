@@ -65,11 +65,25 @@ class Context:
     directory_urls: bool = True  # mkdocs' use_directory_urls: page addresses end in / (see decisions.page_url)
     decision_uris: dict[int, str] = field(default_factory=dict)  # id(decision) → its page's URI (decisions.page_uri)
     entry_uris: dict[str, str] = field(default_factory=dict)  # benchmark entry id → page URI#anchor (links.entry_uris)
+    #: Values made from one record each, kept between builds (reuse.Memo), and the build's basis
+    #: (reuse.basis) they are kept under; without them every value is made.
+    memo: Any = None
+    basis: str | None = None
 
     @property
     def base(self) -> dict[str, Any]:
         """What every template receives."""
         return {"site": self.site, "today": self.today.isoformat(), "directory_urls": self.directory_urls}
+
+    def kept(self, name: str, kinds: tuple[str, ...], *parts: str) -> Any:
+        """The values of `name` kept between builds (a reuse.Section), each made from one record
+        and the data files of `kinds`, for `parts` (the file they go into); None without a memo."""
+        from ..reuse import context_of
+
+        if self.memo is None or self.basis is None:
+            return None
+        context = context_of(self.basis, self.corpus.digest_of(kinds), str(self.directory_urls), *parts)
+        return None if context is None else self.memo.section(name, context)
 
     def by_agency(self, index: dict[str, list]) -> dict[str, list[dict]]:
         """Records of a corpus index grouped by the body whose folder holds them."""
@@ -96,7 +110,8 @@ def context(corpus: Corpus, today: datetime.date, env: jinja2.Environment,
 
 def render_all(corpus: Corpus, today: datetime.date, env: jinja2.Environment,
                schemas: SchemaSet | None = None, *, directory_urls: bool = True,
-               defer: bool = False, on_job: Callable[[Any], None] | None = None) -> dict[str, Any]:
+               defer: bool = False, on_job: Callable[[Any], None] | None = None, memo: Any = None,
+               basis: str | None = None) -> dict[str, Any]:
     """Every generated page by its source URI; `Deferred` pages are made here unless `defer`.
 
     With `defer`, the open data files are an `open_data.FileJob`, made first and given to `on_job`
@@ -109,6 +124,7 @@ def render_all(corpus: Corpus, today: datetime.date, env: jinja2.Environment,
     ctx.entry_uris = links.entry_uris(corpus)
     links.install(env, corpus, ctx.entry_uris)
     ctx.directory_urls = directory_urls
+    ctx.memo, ctx.basis = memo, basis
     out: dict[str, Any] = open_data.pages(ctx, defer=defer)
     if on_job is not None:
         for content in out.values():

@@ -28,10 +28,10 @@ from ..display import FOREVER, display_until, period
 from ..layout import Placement
 from ..penalties import fine_ranges, kinds, tier_named
 from ..render import escape
-from ..reuse import reads
+from ..reuse import reads, token
 from . import Context, Deferred, HtmlPage
 from .links import address, agency_uri, href
-from .paging import Paging, list_pages, rows_file
+from .paging import Paging, list_pages, row_line, rows_text
 
 LIST = "decisions/index.md"
 #: Characters of the SHA-256 shown as the content hash (64 bits: no two records share it by chance).
@@ -66,22 +66,32 @@ def list_page(ctx: Context, facets: list[dict[str, Any]], paging: Paging, number
 
 
 def list_file(ctx: Context, rows: list[dict[str, Any]], uri: str) -> str:
-    """Every row of the list for its script (paging.rows_file), with the cells the pages show."""
-    out = []
+    """Every row of the list for its script (paging.rows_file), with the cells the pages show; each
+    line made from its decision and the bodies' names, so kept between builds (reuse.Memo)."""
+    section = ctx.kept("decisions-list", ("agency",), uri)
+    lines = []
     for row in rows:
-        d = row["d"]
-        link = str(href(uri, page_uri(ctx, d), ctx.directory_urls))
-        name = ctx.names.get(d.get("agency"), "")
-        if d.get("status") == "已撤回":
-            withdrawal = d.get("withdrawal") if isinstance(d.get("withdrawal"), dict) else {}
-            cells = [d.get("decided_on"), [d["doc_no"], link], name, d.get("type"), "—", "—",
-                     f"已撤回：{withdrawal.get('reason', '')}"]
+        known = token(ctx.corpus, _ref(ctx, row["d"]).document) if section is not None else None
+        if known is None:
+            lines.append(_list_line(ctx, row, uri))
         else:
-            party = d.get("party") if isinstance(d.get("party"), dict) else {}
-            cells = [d.get("decided_on"), [d["doc_no"], link], name, d.get("type"), party.get("name"), row["yuan"],
-                     [d.get("title"), link]]
-        out.append(([row[key] for key in ATTRIBUTES], cells))
-    return rows_file(ATTRIBUTES, out)
+            lines.append(section.get(known, functools.partial(_list_line, ctx, row, uri)))
+    return rows_text(ATTRIBUTES, lines)
+
+
+def _list_line(ctx: Context, row: dict[str, Any], uri: str) -> str:
+    d = row["d"]
+    link = str(href(uri, page_uri(ctx, d), ctx.directory_urls))
+    name = ctx.names.get(d.get("agency"), "")
+    if d.get("status") == "已撤回":
+        withdrawal = d.get("withdrawal") if isinstance(d.get("withdrawal"), dict) else {}
+        cells = [d.get("decided_on"), [d["doc_no"], link], name, d.get("type"), "—", "—",
+                 f"已撤回：{withdrawal.get('reason', '')}"]
+    else:
+        party = d.get("party") if isinstance(d.get("party"), dict) else {}
+        cells = [d.get("decided_on"), [d["doc_no"], link], name, d.get("type"), party.get("name"), row["yuan"],
+                 [d.get("title"), link]]
+    return row_line([row[key] for key in ATTRIBUTES], cells)
 
 
 @reads("agency", "items", "benchmark", "personnel", "law")

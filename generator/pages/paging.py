@@ -113,9 +113,17 @@ def rows_file(attributes: Sequence[str], rows: Sequence[tuple[Sequence[Any], Seq
     """Every row of a list for its script, one line a row (valid JSON): the row's values of
     `attributes` (what it is filtered and sorted by), then its cells as the pages show them, a
     link being ``[text, address from the file]``."""
-    lines = [json.dumps([["" if value is None else str(value) for value in values],
-                         [cell if isinstance(cell, list) else "" if cell is None else str(cell) for cell in cells]],
-                        ensure_ascii=False, separators=(",", ":"))
-             for values, cells in rows]
+    return rows_text(attributes, [row_line(values, cells) for values, cells in rows])
+
+
+def row_line(values: Sequence[Any], cells: Sequence[Any]) -> str:
+    """One row of `rows_file`."""
+    return json.dumps([["" if value is None else str(value) for value in values],
+                       [cell if isinstance(cell, list) else "" if cell is None else str(cell) for cell in cells]],
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def rows_text(attributes: Sequence[str], lines: Sequence[str]) -> str:
+    """`rows_file` of the rows' lines (`row_line`)."""
     return (f'{{"attributes":{json.dumps(list(attributes), separators=(",", ":"))},"page_rows":{PAGE_ROWS},'
             '"rows":[\n' + ",\n".join(lines) + "\n]}\n")
