@@ -19,6 +19,7 @@ Pages whose inputs are unchanged are taken back from the last build instead of b
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import gc
 import hashlib
@@ -255,6 +256,10 @@ _taken: dict[FsPath, set[str]] = {}
 # and, for `portal serve`, those its last build used (in memory only).
 _memos: dict[FsPath, Any] = {}
 _served_memos: dict[FsPath, Any] = {}
+# Per site folder: the process putting the last build's record pages back (`on_files`), and
+# what it put back, for the record pages' writers (shell.Plan.grafted).
+_grafting: dict[FsPath, Any] = {}
+_grafted: dict[FsPath, tuple[dict[str, Any], set[str]]] = {}
 # Per site folder: every folder mkdocs writes a file into (`on_env`), for `_unscanned`.
 _mkdocs_folders: dict[FsPath, set[str]] = {}
 # Per site folder: the personal data found on every page the build wrote, for build_site.
@@ -416,13 +421,23 @@ def on_files(files: Any, config: Any) -> Any:
         gc.freeze()
         _jobs[site_dir] = (job, Job(job.write, site_dir, allowed_values(corpus)))
 
-    memo = None
+    memo, grafting = None, None
     if site_dir in _reusing:  # values made from one record each, kept between builds
         memo = reuse.Memo.of_site(root, site_dir) if site_dir in _gated else _served_memos.pop(site_dir, reuse.Memo())
         _memos[site_dir] = memo
+        previous = _reusing[site_dir][1]
+        if previous is not None:
+            # The last build's record pages put back in place by another process while the pages are
+            # made here (before anything is written into their folders); their keys are compared later.
+            grafting = Job(previous.graft_recorded, str(site_dir))
+            _grafting[site_dir] = grafting
     generated = pages(corpus, _today(), directory_urls=directory_urls, defer=True, on_job=start, memo=memo,
                       basis=_reusing[site_dir][0] if site_dir in _reusing else None)
     _mark("生成列表页和搜索索引")
+    if grafting is not None:
+        paths = {shell.dest(uri, directory_urls) for uri, made in generated.items() if isinstance(made, Deferred)}
+        _grafted[site_dir] = _unrecorded(site_dir, grafting.result(), paths)
+        del _grafting[site_dir]
     levels = {shell.depth(uri, directory_urls) for uri, content in generated.items() if isinstance(content, Deferred)}
     placeholders = {shell.shell_uri(level, directory_urls): shell.shell_markdown() for level in levels}
     direct = _direct.setdefault(site_dir, [])
@@ -473,6 +488,24 @@ def on_files(files: Any, config: Any) -> Any:
     # pages' writers can start while it renders the rest (`on_post_page`).
     shells = [File.generated(config, uri, content=text) for uri, text in placeholders.items()]
     return Files([*shells, *(file for file in files if file.src_uri not in placeholders)])
+
+
+def _unrecorded(site_dir: FsPath, grafted: tuple[dict[str, Any], set[str]],
+                records: set[str]) -> tuple[dict[str, Any], set[str]]:
+    """The last build's record pages put back (reuse.Previous.graft_recorded) but for those this
+    build does not write (a decision whose display ended, a record removed): those deleted, with
+    their folders once empty."""
+    put, pure = grafted
+    for path in [path for path in put if path not in records]:
+        del put[path]
+        with contextlib.suppress(OSError):
+            os.unlink(site_dir / path)
+            folder = os.path.dirname(path)
+            while folder and not os.listdir(site_dir / folder):
+                os.rmdir(site_dir / folder)
+                pure.discard(folder)
+                folder = os.path.dirname(folder)
+    return put, pure
 
 
 def _write_index(index: Any, site_dir: FsPath) -> list[str]:
@@ -558,9 +591,8 @@ def _unscanned(site_dir: FsPath) -> set[str]:
     """The folders of the last build's record pages put back (shell.Plan.pure) holding nothing
     else, not walked into to look for pages to scan: all but those mkdocs wrote a file into since."""
     writing = _writing.get(site_dir)
-    if writing is None:
-        return set()
-    return writing.plan.pure - _mkdocs_folders.pop(site_dir, set())
+    pure = writing.plan.pure if writing is not None else _grafted.get(site_dir, ({}, set()))[1]
+    return pure - _mkdocs_folders.pop(site_dir, set())
 
 
 def _open_data_written(site_dir: FsPath) -> bool:
@@ -592,6 +624,7 @@ def _start_records(root: FsPath, config: Any, meanwhile: int | None = None) -> N
 
         basis, plan.previous = _reusing[site_dir]
         plan.keys = reuse.Keys(corpus, Context, basis)
+        plan.grafted = _grafted.pop(site_dir, None)
     _writing[site_dir] = shell.start(plan, meanwhile=meanwhile)
 
 
@@ -704,6 +737,10 @@ def _abandon() -> None:
     _indexed.clear()
     _taken.clear()
     _mkdocs_folders.clear()
+    for grafting in _grafting.values():
+        grafting.cancel()
+    _grafting.clear()
+    _grafted.clear()
     for site_dir, kept in _aside.items():  # serve's: its next build starts afresh
         _reusing.pop(site_dir, None)
         if kept is not None:

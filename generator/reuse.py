@@ -471,6 +471,19 @@ class Previous:
     #: The footer's release line the last build wrote on its record pages (shell.Shell.release).
     release: str = ""
 
+    def graft_recorded(self, site_dir: str) -> tuple[dict[str, cache.Signature], set[str]]:
+        """Put back into `site_dir` every record page recorded whose file is as that build left it,
+        before this build's keys are known (`Graft`): the pages put back (path → signature) and the
+        folders holding nothing else. Those this build does not write, or writes with another key,
+        are then removed or written over (build.on_files, shell.start)."""
+        from .datapackage import FOLDER as OPEN_DATA
+        from .pages.search import FOLDER as SEARCH
+
+        groups = (SEARCH, f"{OPEN_DATA}/")  # taken back file by file, as a whole (`take_group`)
+        expected = {path: entry[1] for path, entry in self.pages.items() if "/" in path and not path.startswith(groups)}
+        graft = Graft(str(self.folder), site_dir, expected).run({path.split("/", 1)[0] for path in expected})
+        return graft.kept, graft.pure
+
     def graft(self, keys: Iterable[tuple[str, str | None]], site_dir: str) -> Graft:
         """Put back into `site_dir`, where they are, the pages of `keys` (path, this build's key)
         recorded with the same key whose files are as that build left them (`Graft`)."""

@@ -171,6 +171,9 @@ class Plan:
     taken: dict[str, Any] = field(default_factory=dict)
     #: The folders put back that hold nothing but such pages (not to be scanned again).
     pure: set[str] = field(default_factory=set)
+    #: The last build's pages put back before their keys were known (reuse.Previous.graft_recorded),
+    #: and the folders holding nothing else; None if they were not.
+    grafted: tuple[dict[str, Any], set[str]] | None = None
     #: The pages' addresses in the order the sitemap lists them (`start`, before any page is put back).
     listed: list[str] = field(default_factory=list)
 
@@ -430,13 +433,19 @@ def _put_back(plan: Plan, heavy: list) -> tuple[list, int, list[Done]]:
         keys = [make_key(deferred.make, deferred.args, shells[depth(uri, urls)]) if isinstance(deferred, Deferred)
                 else None for uri, deferred in plan.pages]
     paths = [dest(uri, urls) for uri, _ in plan.pages]
-    graft = plan.previous.graft(zip(paths, keys, strict=True), str(plan.site_dir))
-    plan.taken, plan.pure = graft.kept, graft.pure
+    if plan.grafted is None:
+        graft = plan.previous.graft(zip(paths, keys, strict=True), str(plan.site_dir))
+        plan.taken, plan.pure = graft.kept, graft.pure
+    else:  # put back already: those whose key changed are written over (`_write`, anew)
+        put, plan.pure = plan.grafted
+        recorded = plan.previous.pages
+        plan.taken = {path: put[path] for path, key in zip(paths, keys, strict=True)
+                      if path in put and key is not None and recorded[path][0] == key}
     restamping = plan.previous.release != plan.release
-    left = [index for index, path in enumerate(paths) if restamping or path not in graft.kept]
-    kept = [] if restamping else [index for index, path in enumerate(paths) if path in graft.kept]
+    left = [index for index, path in enumerate(paths) if restamping or path not in plan.taken]
+    kept = [] if restamping else [index for index, path in enumerate(paths) if path in plan.taken]
     done: Done = ([paths[index] for index in kept], [],
-                  [(paths[index], keys[index], graft.kept[paths[index]], True) for index in kept])
+                  [(paths[index], keys[index], plan.taken[paths[index]], True) for index in kept])
     heavy_left = sum(1 for index in left if index < len(heavy))
     order = [*left, *kept]  # `plan.pages` stays whole (the sitemap lists them all)
     plan.pages = [plan.pages[index] for index in order]

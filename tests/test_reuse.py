@@ -403,6 +403,20 @@ def test_files_put_into_the_site_folder_since_the_last_build_are_gone_after_the_
     assert not (site / "items" / "旧").exists()
 
 
+def test_the_page_of_a_record_gone_since_the_last_build_is_gone_with_its_folder(cli, project: Path):
+    # The last build's pages are put back before this build knows which it writes (build.on_files).
+    site, fresh = project / "site", project.parent / "fresh"
+    assert build(cli, project, site)[0] == 0
+    page = site / "decisions" / "lsscjgj" / "2024-012" / "index.html"
+    assert page.is_file()
+    (project / DECISION).unlink()
+    assert build(cli, project, site)[0] == 0
+    assert not page.parent.exists() and not page.parent.parent.exists()
+    assert build(cli, project, fresh)[0] == 0
+    assert files(site) == files(fresh)
+    assert sorted(path for path in site.rglob("*") if path.is_dir() and not any(path.iterdir())) == []
+
+
 def test_a_page_made_again_is_a_new_file_and_a_hard_link_to_the_last_one_keeps_it(cli, project: Path):
     # A province's site links to its counties' files (province.py): a rebuild must not write into them.
     site, links = project / "site", project.parent / "links"
