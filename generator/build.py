@@ -102,7 +102,6 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: b
         build(config)
     except MkDocsException as exc:
         _written.pop(site_dir, None)
-        _memos.pop(site_dir, None)
         click.echo(f"生成网站失败：{exc}", err=True)
         return 1
     finally:
@@ -117,15 +116,11 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: b
     leaks = _scanned.pop(site_dir)  # on_post_build scanned every page
     written = _written.pop(site_dir, None)
     if leaks:
-        _memos.pop(site_dir, None)
         click.echo(_withdraw(out, leaks), nl=False, err=True)
         return 1
     recorded, kept_count, release = written if written is not None else ([], 0, "")
-    memo = _memos.pop(site_dir, None)
     if manifest is not None and basis is not None and written is not None:
         manifest.save(basis, recorded, release)
-        if memo is not None:
-            memo.save()
         _mark("记下所写的记录页面")
     kept_note = f"；{kept_count} 个记录页面与上次相同，沿用了上次生成的文件" if kept_count else ""
     click.echo(f"网站已生成：{out}（公示日期按 {today.isoformat()} 判断{kept_note}）")
@@ -252,8 +247,8 @@ _direct: dict[FsPath, list[str]] = {}
 _indexed: dict[FsPath, list] = {}
 # Per site folder: the files taken back from the last build, scanned when it wrote them.
 _taken: dict[FsPath, set[str]] = {}
-# Per site folder: the values of this build kept for the next (reuse.Memo), saved by build_site;
-# and, for `portal serve`, those its last build used (in memory only).
+# Per site folder, for `portal serve`: the values of its build kept for the next (reuse.Memo), in
+# memory only, and those its last build used (`portal build` keeps them in the cache folder).
 _memos: dict[FsPath, Any] = {}
 _served_memos: dict[FsPath, Any] = {}
 # Per site folder: the process putting the last build's record pages back (`on_files`), and
@@ -422,21 +417,23 @@ def on_files(files: Any, config: Any) -> Any:
         _jobs[site_dir] = (job, Job(job.write, site_dir, allowed_values(corpus)))
 
     memo, grafting = None, None
-    if site_dir in _reusing:  # values made from one record each, kept between builds
-        memo = reuse.Memo.of_site(root, site_dir) if site_dir in _gated else _served_memos.pop(site_dir, reuse.Memo())
-        _memos[site_dir] = memo
-        previous = _reusing[site_dir][1]
-        if previous is not None:
-            # The last build's record pages put back in place by another process while the pages are
-            # made here (before anything is written into their folders); their keys are compared later.
-            grafting = Job(previous.graft_recorded, str(site_dir))
-            _grafting[site_dir] = grafting
+    previous = _reusing[site_dir][1] if site_dir in _reusing else None
+    if previous is not None:
+        # Values made from one record each, kept between builds over the last site: not in a build
+        # into an empty folder, whose memory peaks higher (loading them and keeping them took ~20 MB).
+        if site_dir in _gated:
+            memo = reuse.Memo.of_site(root, site_dir)
+        else:
+            memo = _memos[site_dir] = _served_memos.pop(site_dir, reuse.Memo())
+        # The last build's record pages put back in place by another process while the pages are
+        # made here (before anything is written into their folders); their keys are compared later.
+        grafting = _grafting[site_dir] = Job(_graft, previous, site_dir)
     generated = pages(corpus, _today(), directory_urls=directory_urls, defer=True, on_job=start, memo=memo,
                       basis=_reusing[site_dir][0] if site_dir in _reusing else None)
     _mark("生成列表页和搜索索引")
     if grafting is not None:
         paths = {shell.dest(uri, directory_urls) for uri, made in generated.items() if isinstance(made, Deferred)}
-        _grafted[site_dir] = _unrecorded(site_dir, grafting.result(), paths)
+        _grafted[site_dir] = _unrecorded(site_dir, _grafted_by(grafting.result()), paths)
         del _grafting[site_dir]
     levels = {shell.depth(uri, directory_urls) for uri, content in generated.items() if isinstance(content, Deferred)}
     placeholders = {shell.shell_uri(level, directory_urls): shell.shell_markdown() for level in levels}
@@ -488,6 +485,31 @@ def on_files(files: Any, config: Any) -> Any:
     # pages' writers can start while it renders the rest (`on_post_page`).
     shells = [File.generated(config, uri, content=text) for uri, text in placeholders.items()]
     return Files([*shells, *(file for file in files if file.src_uri not in placeholders)])
+
+
+def _graft(previous: reuse.Previous, site_dir: FsPath) -> str:
+    """Put the last build's record pages back (reuse.Previous.graft_recorded), in a forked process:
+    what was put back, written to a file in the folder set aside, whose name is returned.
+
+    Through the pipe, ~4 MB of answer would keep the process waiting until this one reads it, once
+    the pages are made: meanwhile each memory page this one writes to (making the pages touches
+    much of the corpus) would be copied, a county's build taking ~250 MB more at its peak."""
+    import marshal
+
+    kept, pure = previous.graft_recorded(str(site_dir))
+    handle, name = tempfile.mkstemp(prefix=".grafted-", dir=previous.folder)
+    with os.fdopen(handle, "wb") as out:
+        marshal.dump((kept, sorted(pure)), out)
+    return name
+
+
+def _grafted_by(name: str) -> tuple[dict[str, Any], set[str]]:
+    import marshal
+
+    with open(name, "rb") as source:
+        kept, pure = marshal.load(source)  # noqa: S302 - written by this build's own child (`_graft`)
+    os.unlink(name)
+    return kept, set(pure)
 
 
 def _unrecorded(site_dir: FsPath, grafted: tuple[dict[str, Any], set[str]],

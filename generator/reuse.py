@@ -376,21 +376,25 @@ class Memo:
     read, the file they go into), so a value is only found again where it would be made the same;
     a record stands for its file (path and SHA-256, `token`).
 
-    Kept in ``.cache/portal/`` beside the record of the pages, signed the same way, and saved only
-    after a build that published (`save`); values are strings and tuples of them (marshal).
+    A section is a file of its own in ``.cache/portal/``, signed as the record of the pages is,
+    read when the section is opened and written when it is closed (values are strings and tuples
+    of them: marshal): a value is made from its record alone, whatever becomes of the build, and
+    a county's ~20 MB of lines are not held while the build's memory peaks. Without a folder
+    (`portal serve`), the values stay in memory for the next build (`following`).
     """
 
-    def __init__(self, path: FsPath | None = None):
-        self.path = path
-        self.key = cache._secret() if path is not None else None
-        self._last: dict[str, tuple[str, dict[str, Any]]] = self._load() if path is not None else {}
+    def __init__(self, prefix: FsPath | None = None):
+        #: The path of the sections' files but for ``-<name>.marshal``; None: in memory only.
+        self.prefix = prefix
+        self.key = cache._secret() if prefix is not None else None
+        #: In memory only: each section's context and values, as the last build left them.
+        self._last: dict[str, tuple[str, dict[str, Any]]] = {}
         self._now: dict[str, tuple[str, dict[str, Any]]] = {}
-        self._made = 0
 
     @classmethod
     def of_site(cls, root: FsPath, site_dir: FsPath) -> Memo:
         """The memo of the builds of `root` into `site_dir`, kept in the cache folder."""
-        return cls(root / cache.CACHE_DIR / f"memo-{site_name(site_dir)}.marshal")
+        return cls(root / cache.CACHE_DIR / f"memo-{site_name(site_dir)}")
 
     def following(self) -> Memo:
         """A memo in memory only (`portal serve`'s next build) holding what this build used."""
@@ -398,61 +402,82 @@ class Memo:
         memo._last = self._now
         return memo
 
-    def _load(self) -> dict[str, tuple[str, dict[str, Any]]]:
-        assert self.path is not None
+    def section(self, name: str, context: str) -> Section:
+        """The values of `name` under `context`: those the last build kept (if under the same context).
+        Asked for once a build; to be closed (``with``) once all its values have been asked for."""
+        if self.prefix is None:
+            last_context, last = self._last.pop(name, ("", {}))
+        else:
+            last_context, last = self._load(self._path(name))
+        values: dict[str, Any] = {}
+        if self.prefix is None:
+            self._now[name] = (context, values)
+        return Section(self, name, context, last if last_context == context else {}, values,
+                       (last_context, len(last)))
+
+    def _path(self, name: str) -> FsPath:
+        assert self.prefix is not None
+        return self.prefix.with_name(f"{self.prefix.name}-{name}.marshal")
+
+    def _load(self, path: FsPath) -> tuple[str, dict[str, Any]]:
         try:
-            data = self.path.read_bytes()
+            data = memoryview(path.read_bytes())  # ~16 MB for a county: not copied to be checked
         except OSError:
-            return {}
+            return "", {}
         if self.key is None or len(data) < 32 or not hmac.compare_digest(cache._mac(self.key, data[32:]), data[:32]):
-            return {}
+            return "", {}
         try:
             stored = marshal.loads(data[32:])  # noqa: S302 - signed by us, see above
         except (ValueError, EOFError, TypeError):
-            return {}
-        if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != FORMAT or not isinstance(stored[1], dict):
-            return {}
-        return stored[1]
+            return "", {}
+        if (not isinstance(stored, tuple) or len(stored) != 3 or stored[0] != FORMAT
+                or not isinstance(stored[1], str) or not isinstance(stored[2], dict)):
+            return "", {}
+        return stored[1], stored[2]
 
-    def section(self, name: str, context: str) -> Section:
-        """The values of `name` under `context`: those the last build kept (if under the same context)."""
-        last_context, last = self._last.get(name, ("", {}))
-        values: dict[str, Any] = {}
-        self._now[name] = (context, values)
-        return Section(self, last if last_context == context else {}, values)
-
-    def save(self) -> None:
-        """Keep the values this build used, unless they are the ones kept already."""
-        if self.path is None or self.key is None:
+    def _save(self, name: str, context: str, values: dict[str, Any]) -> None:
+        if self.prefix is None or self.key is None:
             return
-        if not self._made and all(len(values) == len(self._last.get(name, ("", {}))[1])
-                                  and context == self._last.get(name, ("", {}))[0]
-                                  for name, (context, values) in self._now.items()):
-            return
+        path = self._path(name)
         with no_collection():
-            data = marshal.dumps((FORMAT, self._now))
-        cache.write_atomic(self.path.parent, self.path.name, cache._mac(self.key, data) + data)
+            data = marshal.dumps((FORMAT, context, values))
+        cache.write_atomic(path.parent, path.name, cache._mac(self.key, data) + data)
 
 
 class Section:
-    """One use's values in a `Memo`: `get` the value of a record, or make it and keep it."""
+    """One use's values in a `Memo`: `get` the value of a record, or make it and keep it; written
+    when closed, if it is not what the last build kept already."""
 
-    def __init__(self, memo: Memo, last: dict[str, Any], values: dict[str, Any]):
-        self._memo, self._last, self._values = memo, last, values
+    def __init__(self, memo: Memo, name: str, context: str, last: dict[str, Any], values: dict[str, Any],
+                 was: tuple[str, int]):
+        self._memo, self._name, self._context = memo, name, context
+        self._last, self._values, self._was = last, values, was
+        self._made = 0
 
-    def get(self, token: str, make: Callable[[], Any]) -> Any:
+    def get(self, token: bytes | str, make: Callable[[], Any]) -> Any:
         value = self._last.get(token)
         if value is None:
             value = make()
-            self._memo._made += 1
+            self._made += 1
         self._values[token] = value
         return value
 
+    def __enter__(self) -> Section:
+        return self
 
-def token(corpus: Corpus, document: Document) -> str | None:
-    """What stands for a record in a `Memo`: its file's path and SHA-256 (None if not known)."""
+    def __exit__(self, *exc: Any) -> None:
+        values, self._values, self._last = self._values, {}, {}
+        if exc[0] is None and (self._made or self._was != (self._context, len(values))):
+            self._memo._save(self._name, self._context, values)
+
+
+def token(corpus: Corpus, document: Document) -> bytes | None:
+    """What stands for a record in a `Memo`: a hash of its file's path and SHA-256 (None if not
+    known); 16 bytes, not the ~130 characters they are (~30,000 decision lines are looked up)."""
     digest = corpus.digests.get(document.file)
-    return None if digest is None else f"{document.file}\0{digest}"
+    if digest is None:
+        return None
+    return hashlib.blake2b(f"{document.file}\0{digest}".encode(), digest_size=16).digest()
 
 
 def context_of(basis: str, *parts: str | None) -> str | None:

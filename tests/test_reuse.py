@@ -680,47 +680,48 @@ def build_fresh_equals(project: Path, site: Path) -> bool:
 
 
 def test_a_memo_gives_back_only_what_was_kept_under_the_same_context(tmp_path: Path):
-    path = tmp_path / "memo.marshal"
-    memo = reuse.Memo(path)
-    section = memo.section("lines", "上下文甲")
-    assert section.get("a.yaml\0111", lambda: "行甲") == "行甲"
-    assert section.get("b.yaml\0222", lambda: "行乙") == "行乙"
-    memo.save()
+    prefix = tmp_path / "memo"
+    with reuse.Memo(prefix).section("lines", "上下文甲") as section:
+        assert section.get("a.yaml\0111", lambda: "行甲") == "行甲"
+        assert section.get("b.yaml\0222", lambda: "行乙") == "行乙"
 
-    again = reuse.Memo(path)
     made: list[str] = []
-    section = again.section("lines", "上下文甲")
-    assert section.get("a.yaml\0111", lambda: made.append("a") or "新") == "行甲"  # kept
-    assert section.get("a.yaml\0999", lambda: made.append("a2") or "改过的行") == "改过的行"  # the file changed
-    assert reuse.Memo(path).section("lines", "上下文乙").get("a.yaml\0111", lambda: "重做") == "重做"
+    with reuse.Memo(prefix).section("lines", "上下文甲") as section:
+        assert section.get("a.yaml\0111", lambda: made.append("a") or "新") == "行甲"  # kept
+        assert section.get("a.yaml\0999", lambda: made.append("a2") or "改过的行") == "改过的行"  # the file changed
+        with reuse.Memo(prefix).section("lines", "上下文乙") as other:  # another context: nothing kept
+            assert other.get("a.yaml\0111", lambda: "重做") == "重做"
     assert made == ["a2"]
-    again.save()
-    kept = reuse.Memo(path).section("lines", "上下文甲")
-    assert kept.get("b.yaml\0222", lambda: "不再保留") == "不再保留"  # not used by the last build: dropped
+    with reuse.Memo(prefix).section("lines", "上下文甲") as section:
+        assert section.get("b.yaml\0222", lambda: "不再保留") == "不再保留"  # not used by the last build: dropped
 
 
 def test_a_memo_not_signed_by_this_user_is_not_read(tmp_path: Path):
-    path = tmp_path / "memo.marshal"
-    memo = reuse.Memo(path)
-    memo.section("lines", "c").get("t", lambda: "真的")
-    memo.save()
+    prefix = tmp_path / "memo"
+    with reuse.Memo(prefix).section("lines", "c") as section:
+        section.get("t", lambda: "真的")
+    path = tmp_path / "memo-lines.marshal"
     data = path.read_bytes()
     path.write_bytes(bytes(32) + data[32:])
-    assert reuse.Memo(path).section("lines", "c").get("t", lambda: "重做") == "重做"
-    path.write_bytes(data[:40])  # cut short, still "signed" by no one
-    assert reuse.Memo(path).section("lines", "c").get("t", lambda: "重做") == "重做"
+    with reuse.Memo(prefix).section("lines", "c") as section:
+        assert section.get("t", lambda: "重做") == "重做"
+    path.write_bytes(data[:40])  # cut short
+    with reuse.Memo(prefix).section("lines", "c") as section:
+        assert section.get("t", lambda: "重做") == "重做"
 
 
-def test_a_memo_that_holds_what_the_build_used_is_not_written_again(tmp_path: Path):
-    path = tmp_path / "memo.marshal"
-    memo = reuse.Memo(path)
-    memo.section("lines", "c").get("t", lambda: "行")
-    memo.save()
+def test_a_memo_section_holding_what_the_build_used_is_not_written_again(tmp_path: Path):
+    prefix, path = tmp_path / "memo", tmp_path / "memo-lines.marshal"
+    with reuse.Memo(prefix).section("lines", "c") as section:
+        section.get("t", lambda: "行")
     before = path.stat().st_mtime_ns, path.stat().st_ino
-    same = reuse.Memo(path)
-    same.section("lines", "c").get("t", lambda: "行")
-    same.save()
+    with reuse.Memo(prefix).section("lines", "c") as section:
+        section.get("t", lambda: "行")
     assert (path.stat().st_mtime_ns, path.stat().st_ino) == before
+    with pytest.raises(RuntimeError), reuse.Memo(prefix).section("lines", "c") as section:
+        section.get("u", lambda: "新行")
+        raise RuntimeError("构建中断")
+    assert (path.stat().st_mtime_ns, path.stat().st_ino) == before  # a section left half-way is not kept
 
 
 def test_the_list_file_made_from_kept_lines_is_the_one_made_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -730,15 +731,13 @@ def test_the_list_file_made_from_kept_lines_is_the_one_made_afresh(tmp_path: Pat
     monkeypatch.setattr(paging, "PAGE_ROWS", 7)  # several pages: the list has a file of rows
     root = tmp_path / "real"
     shutil.copytree(REPO / "data", root / "data")
-    day, memo_path = datetime.date(2026, 11, 27), tmp_path / "memo.marshal"
+    day, memo_path = datetime.date(2026, 11, 27), tmp_path / "memo"
 
     def list_file(memo: reuse.Memo | None) -> str:
         corpus = validate(root, use_cache=False).corpus
         return pages(corpus, day, memo=memo, basis="基础" if memo else None)["decisions/list.json"]
 
-    memo = reuse.Memo(memo_path)
-    first = list_file(memo)
-    memo.save()
+    first = list_file(reuse.Memo(memo_path))
     def title_of(path: Path) -> re.Match | None:
         return re.search(r"^title: (.*)$", path.read_text(encoding="utf-8"), re.MULTILINE)
 
@@ -750,7 +749,6 @@ def test_the_list_file_made_from_kept_lines_is_the_one_made_afresh(tmp_path: Pat
     body = root / "data" / "agencies" / "jitian" / "agency.yaml"
     body.write_text(body.read_text(encoding="utf-8").replace("short_name: 吉田镇政府", "short_name: 吉田镇人民政府"),
                     encoding="utf-8")
-    memo = reuse.Memo(memo_path)
-    kept = list_file(memo)
+    kept = list_file(reuse.Memo(memo_path))
     assert kept == list_file(None) != first
     assert "（复核）" in kept and "吉田镇人民政府" in kept

@@ -69,13 +69,16 @@ def list_file(ctx: Context, rows: list[dict[str, Any]], uri: str) -> str:
     """Every row of the list for its script (paging.rows_file), with the cells the pages show; each
     line made from its decision and the bodies' names, so kept between builds (reuse.Memo)."""
     section = ctx.kept("decisions-list", ("agency",), uri)
+    if section is None:
+        return rows_text(ATTRIBUTES, [_list_line(ctx, row, uri) for row in rows])
     lines = []
-    for row in rows:
-        known = token(ctx.corpus, _ref(ctx, row["d"]).document) if section is not None else None
-        if known is None:
-            lines.append(_list_line(ctx, row, uri))
-        else:
-            lines.append(section.get(known, functools.partial(_list_line, ctx, row, uri)))
+    with section:
+        for row in rows:
+            known = token(ctx.corpus, _ref(ctx, row["d"]).document)
+            if known is None:
+                lines.append(_list_line(ctx, row, uri))
+            else:
+                lines.append(section.get(known, functools.partial(_list_line, ctx, row, uri)))
     return rows_text(ATTRIBUTES, lines)
 
 
