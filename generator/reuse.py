@@ -509,13 +509,6 @@ class Previous:
         graft = Graft(str(self.folder), site_dir, expected).run({path.split("/", 1)[0] for path in expected})
         return graft.kept, graft.pure
 
-    def graft(self, keys: Iterable[tuple[str, str | None]], site_dir: str) -> Graft:
-        """Put back into `site_dir`, where they are, the pages of `keys` (path, this build's key)
-        recorded with the same key whose files are as that build left them (`Graft`)."""
-        expected = {path: entry[1] for path, key in keys
-                    if key is not None and (entry := self.pages.get(path)) is not None and entry[0] == key}
-        return Graft(str(self.folder), site_dir, expected).run({path.split("/", 1)[0] for path in expected})
-
     def recorded_under(self, folder: str, key: str) -> list[str]:
         """The files the last build recorded under `folder` (``search/``), if it recorded them all
         with the key `key` (files made together, from the same input), else none."""

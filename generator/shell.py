@@ -166,7 +166,7 @@ class Plan:
     #: them over the last build's site), and the digest of each shell (by depth), for the others' keys.
     page_keys: list[str | None] | None = None
     shell_digests: dict[int, str] = field(default_factory=dict)
-    #: The last build's pages put back into the site as they were, by `start` (reuse.Graft):
+    #: The last build's pages put back (`grafted`) that `start` keeps, their keys unchanged:
     #: path → file signature; those of them left to be written are only to be restamped.
     taken: dict[str, Any] = field(default_factory=dict)
     #: The folders put back that hold nothing but such pages (not to be scanned again).
@@ -362,8 +362,8 @@ def start(plan: Plan, *, processes: int | None = None, meanwhile: int | None = N
     the others in tasks of about the same work (`_weight`).
     With `meanwhile` (a file descriptor, `forking.Job.sentinel`), the writers are forked only once
     it is readable; until then this process writes pages itself, and `start` returns after.
-    Over the last build's site (`plan.previous`), the pages it keeps are first put back here
-    (`_put_back`), and only the others shared out: after a one-record change, a handful.
+    Over the last build's site (`plan.previous`), the pages put back whose keys are unchanged are
+    kept here (`_put_back`), and only the others shared out: after a one-record change, a handful.
     """
     global _plan
     count = len(plan.pages)
@@ -422,8 +422,8 @@ def start(plan: Plan, *, processes: int | None = None, meanwhile: int | None = N
 
 
 def _put_back(plan: Plan, heavy: list) -> tuple[list, int, list[Done]]:
-    """Over the last build's site: every page's key here, and the pages whose keys are unchanged
-    put back as they were (reuse.Graft), then moved to the end of `plan.pages`, after those still
+    """Over the last build's site: every page's key here; the pages put back as they were
+    (`plan.grafted`) whose keys are unchanged are kept, and moved to the end of `plan.pages`, after those still
     to be written (heavy pages first; those put back too when they are to be restamped). The heavy
     pages still to be written, how many are, and what was done (`Done`)."""
     from .reuse import no_collection
@@ -433,14 +433,11 @@ def _put_back(plan: Plan, heavy: list) -> tuple[list, int, list[Done]]:
         keys = [make_key(deferred.make, deferred.args, shells[depth(uri, urls)]) if isinstance(deferred, Deferred)
                 else None for uri, deferred in plan.pages]
     paths = [dest(uri, urls) for uri, _ in plan.pages]
-    if plan.grafted is None:
-        graft = plan.previous.graft(zip(paths, keys, strict=True), str(plan.site_dir))
-        plan.taken, plan.pure = graft.kept, graft.pure
-    else:  # put back already: those whose key changed are written over (`_write`, anew)
-        put, plan.pure = plan.grafted
-        recorded = plan.previous.pages
-        plan.taken = {path: put[path] for path, key in zip(paths, keys, strict=True)
-                      if path in put and key is not None and recorded[path][0] == key}
+    # Put back already (build.on_files): those whose key changed are written over (`_write`, anew).
+    put, plan.pure = plan.grafted if plan.grafted is not None else ({}, set())
+    recorded = plan.previous.pages
+    plan.taken = {path: put[path] for path, key in zip(paths, keys, strict=True)
+                  if path in put and key is not None and recorded[path][0] == key}
     restamping = plan.previous.release != plan.release
     left = [index for index, path in enumerate(paths) if restamping or path not in plan.taken]
     kept = [] if restamping else [index for index, path in enumerate(paths) if path in plan.taken]
