@@ -166,21 +166,20 @@ class Keys:
         self._starts: dict[tuple[int, str], tuple[Callable, Any]] = {}
 
     def _index(self, corpus: Corpus) -> None:
-        records, digests, blake2b = self._records, corpus.digests, hashlib.blake2b
+        records = self._records
         for document in corpus.documents:
-            known = digests.get(document.file)
-            if known is None:
+            found = token(corpus, document)
+            if found is None:
                 continue  # walked by value instead
-            token = blake2b(f"{document.file}\0{known}".encode(), digest_size=16).digest()
-            records[id(document)] = token
+            records[id(document)] = found
             data = document.data
             if type(data) is dict:
-                records[id(data)] = token
+                records[id(data)] = found
                 for value in data.values():
                     if type(value) is list:
                         for record in value:
                             if type(record) is dict:
-                                records[id(record)] = token
+                                records[id(record)] = found
 
     def key(self, make: Callable, args: tuple, shell: str) -> str | None:
         """The page's key, or None when it is to be made whatever the last build wrote."""
@@ -405,13 +404,12 @@ class Memo:
     def section(self, name: str, context: str) -> Section:
         """The values of `name` under `context`: those the last build kept (if under the same context).
         Asked for once a build; to be closed (``with``) once all its values have been asked for."""
-        if self.prefix is None:
-            last_context, last = self._last.pop(name, ("", {}))
-        else:
-            last_context, last = self._load(self._path(name))
         values: dict[str, Any] = {}
         if self.prefix is None:
+            last_context, last = self._last.pop(name, ("", {}))
             self._now[name] = (context, values)
+        else:
+            last_context, last = self._load(self._path(name))
         return Section(self, name, context, last if last_context == context else {}, values,
                        (last_context, len(last)))
 
@@ -472,8 +470,8 @@ class Section:
 
 
 def token(corpus: Corpus, document: Document) -> bytes | None:
-    """What stands for a record in a `Memo`: a hash of its file's path and SHA-256 (None if not
-    known); 16 bytes, not the ~130 characters they are (~30,000 decision lines are looked up)."""
+    """What stands for a record in a key (`Keys`) or a `Memo`: a hash of its file's path and
+    SHA-256 (None if not known); 16 bytes, not the ~130 characters they are."""
     digest = corpus.digests.get(document.file)
     if digest is None:
         return None
@@ -548,9 +546,9 @@ class Graft:
     (mkdocs has written a body's decision list into ``decisions/<body>/``), whichever of the two
     holds fewer entries is moved into the other, which then takes its place (`_merge`). Each folder
     is still listed, and each page's file stat-ed, so that nothing is put back but the pages whose
-    key and file are as recorded (`expected`):
-    every other file of the last build (an old list page, a page whose key changed, a file put into
-    the site folder since) stays in the folder set aside, which is deleted after the build.
+    files are as recorded (`expected`); every other file of the last build (an old list page, a file
+    put into the site folder since) stays in the folder set aside, which is deleted after the build.
+    Which of the pages put back keep their place is decided once their keys are known (shell.start).
     """
 
     def __init__(self, old_root: str, new_root: str, expected: dict[str, cache.Signature]):
