@@ -358,7 +358,32 @@ _BLOCK = frozenset(
     "address article aside blockquote br dd div dl dt figcaption footer h1 h2 h3 h4 h5 h6 header hr li main "
     "nav ol p pre section table tbody td tfoot th thead title tr ul option".split())
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
-_BLOCK_TAG = re.compile(r"</?(?:" + "|".join(sorted(_BLOCK)) + r")\b[^>]*>", re.I)
+
+
+def _one_of(words: list[str]) -> str:
+    """A pattern matching any of `words`, ASCII letters in either case, as a tree of their
+    letters (``t(?:d|r|h(?:ead)?…)``): sre tries the branches of ``td|tr|th|…`` one by one, and
+    so, with re.I, at every tag of every page, took a third of the time to scan a record page."""
+    def letter(char: str) -> str:
+        return f"[{char.lower()}{char.upper()}]" if char.isalpha() else re.escape(char)
+
+    after: dict[str, list[str]] = {}
+    for word in words:
+        after.setdefault(word[0], []).append(word[1:])
+    branches = []
+    for first, rests in sorted(after.items()):
+        longer = [rest for rest in rests if rest]
+        if not longer:
+            branches.append(letter(first))
+            continue
+        tail = _one_of(longer) if len(longer) > 1 else "".join(map(letter, longer[0]))
+        if len(longer) > 1 or "" in rests:
+            tail = f"(?:{tail})" + ("?" if "" in rests else "")
+        branches.append(letter(first) + tail)
+    return "|".join(branches)
+
+
+_BLOCK_TAG = re.compile(r"</?(?:" + _one_of(sorted(_BLOCK)) + r")\b[^>]*>")
 _ANY_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*\b[^>]*>")
 _JSON_ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|.)")
 # Pages without any of these cannot hold a finding (most pages): they are not decoded.

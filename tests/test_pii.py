@@ -566,6 +566,14 @@ def test_the_quick_text_of_a_page_is_the_text_the_findings_are_mapped_in():
         assert pii._html_text(source) == pii.page_text(source, ".html")[0]
 
 
+@pytest.mark.parametrize("name", sorted(pii._BLOCK) + ["b", "span", "a", "h7", "thx", "tablex", "pr", "ddd", "svg"])
+def test_the_quick_text_ends_a_line_at_block_tags_alone_in_any_case(name: str):
+    for tag in (name, name.upper(), name.capitalize()):
+        source = f"甲<{tag}>乙</{tag}>丙<{tag} class=\"x\">丁"
+        assert pii._html_text(source) == pii.page_text(source, ".html")[0]
+        assert ("\n" in pii._html_text(source)) == (name in pii._BLOCK)
+
+
 def test_a_site_is_scanned_alike_by_one_or_two_processes(tmp_path: Path, monkeypatch):
     for number in range(450):
         page = tmp_path / f"p{number}" / "index.html"
