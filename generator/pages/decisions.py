@@ -143,9 +143,21 @@ def content_hash(record: Any) -> str:
 #: Modules of white around the code (ISO/IEC 18004 asks for 4) and the drawn size of a module.
 QUIET = 4
 MODULE_PX = 4
-_DARK_RUN = re.compile(rb"\x00+")
-#: Path pieces "move right by gap, draw n": a code is ~400 of them, looked up rather than formatted.
-_STROKES = {(gap, n): f"m{gap} 0h{n}" for gap in range(178) for n in range(1, 178)}
+#: Light modules (if any), then dark ones: one path piece each, "move right by gap, draw n".
+_RUN = re.compile(rb"[^\x00]*\x00+")
+
+
+class _Strokes(dict):
+    """Path pieces by the run of modules they draw: a code is ~400 of them, found by C code
+    (findall, then this dict's lookup) rather than a loop here (~90 -> ~60 us a code)."""
+
+    def __missing__(self, run: bytes) -> str:
+        gap = run.index(0)
+        piece = self[run] = f"m{gap} 0h{len(run) - gap}"
+        return piece
+
+
+_STROKES = _Strokes()
 
 
 def qr_svg(url: str, label: str) -> Markup:
@@ -162,11 +174,7 @@ def qr_svg(url: str, label: str) -> Markup:
     strokes = []
     for y in range(height):
         strokes.append(f"M{QUIET} {QUIET + y}.5")
-        row, x = y * width, 0
-        for run in _DARK_RUN.finditer(pixels, row, row + width):
-            start, end = run.start() - row, run.end() - row
-            strokes.append(_STROKES[start - x, end - start])
-            x = end
+        strokes.extend(map(_STROKES.__getitem__, _RUN.findall(pixels, y * width, (y + 1) * width)))
     size = width + 2 * QUIET
     return Markup(  # noqa: S704 - numbers, and the label escaped
         f'<svg role="img" xmlns="http://www.w3.org/2000/svg" class="portal-qr-code" width="{size * MODULE_PX}" '
