@@ -724,8 +724,10 @@ def test_a_memo_section_holding_what_the_build_used_is_not_written_again(tmp_pat
     assert (path.stat().st_mtime_ns, path.stat().st_ino) == before  # a section left half-way is not kept
 
 
-def test_the_list_file_made_from_kept_lines_is_the_one_made_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    # Each line of decisions/list.json is kept by its decision's file and the bodies' names.
+def test_the_list_file_and_search_index_made_from_kept_values_are_those_made_afresh(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # Each line of decisions/list.json, and what each decision gives the search index, is kept by
+    # its decision's file and the bodies' names.
     from generator.pages import paging
 
     monkeypatch.setattr(paging, "PAGE_ROWS", 7)  # several pages: the list has a file of rows
@@ -735,7 +737,9 @@ def test_the_list_file_made_from_kept_lines_is_the_one_made_afresh(tmp_path: Pat
 
     def list_file(memo: reuse.Memo | None) -> str:
         corpus = validate(root, use_cache=False).corpus
-        return pages(corpus, day, memo=memo, basis="基础" if memo else None)["decisions/list.json"]
+        made = pages(corpus, day, memo=memo, basis="基础" if memo else None)
+        index = "".join(text for uri, text in sorted(made.items()) if uri.startswith("search/") and uri.endswith(".json"))
+        return made["decisions/list.json"] + index
 
     first = list_file(reuse.Memo(memo_path))
     def title_of(path: Path) -> re.Match | None:
@@ -752,3 +756,23 @@ def test_the_list_file_made_from_kept_lines_is_the_one_made_afresh(tmp_path: Pat
     kept = list_file(reuse.Memo(memo_path))
     assert kept == list_file(None) != first
     assert "（复核）" in kept and "吉田镇人民政府" in kept
+
+
+def test_the_search_index_digest_is_that_of_the_documents_however_their_strings_were_made():
+    # A rebuild's documents come partly from the memo (marshal.loads) and partly afresh: equal
+    # documents must give the digest the last build's index files are recorded under.
+    import marshal
+    import sys
+
+    from generator.pages.search import IndexFiles
+    from generator.search_index import Doc
+
+    def made() -> str:  # a new string each time, as a page's text is
+        return "".join(["连山", "某某公司"])
+
+    title = made()  # one string, shared
+    docs = [Doc("d", "decisions/a/1/", title, (sys.intern("行政处罚"),), (title, title), ("罚〔2025〕1号",), 3)]
+    loaded = [Doc("d", *marshal.loads(marshal.dumps(("decisions/a/1/", made(), ("".join(["行政", "处罚"]),),
+                                                      (made(), made()), ("罚〔2025〕1号",)))), group=3)]
+    assert IndexFiles(docs).digest() == IndexFiles(loaded).digest()
+    assert IndexFiles(docs).digest() != IndexFiles([Doc("d", "decisions/a/1/", title, group=4)]).digest()

@@ -23,7 +23,7 @@ from typing import Any
 import zxingcpp
 from markupsafe import Markup
 
-from ..corpus import Ref
+from ..corpus import Document, Ref
 from ..display import FOREVER, display_until, period
 from ..layout import Placement
 from ..penalties import fine_ranges, kinds, tier_named
@@ -74,7 +74,7 @@ def list_file(ctx: Context, rows: list[dict[str, Any]], uri: str) -> str:
     lines = []
     with section:
         for row in rows:
-            known = token(ctx.corpus, _ref(ctx, row["d"]).document)
+            known = token(ctx.corpus, document_of(ctx, row["d"]))
             if known is None:
                 lines.append(_list_line(ctx, row, uri))
             else:
@@ -297,6 +297,11 @@ def _officer(ctx: Context, cert: str) -> str:
 
 def _ref(ctx: Context, decision: dict) -> Ref:
     return next(ref for ref in ctx.corpus.decisions[decision["doc_no"]] if ref.value is decision)
+
+
+def document_of(ctx: Context, decision: dict) -> Document:
+    """The data file of a decision."""
+    return _ref(ctx, decision).document
 
 
 def _number(value: Any) -> bool:
