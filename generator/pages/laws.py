@@ -10,7 +10,7 @@ from typing import Any
 
 from .. import citations
 from ..numerals import to_chinese
-from ..rules.legal_citations import resolved
+from ..rules.legal_citations import resolver
 from ..reuse import ALL_BUT_DECISIONS, reads
 from . import Context, Deferred, HtmlPage
 from .links import agency_uri, article_anchor, benchmark_uri, item_uri, law_uri
@@ -48,34 +48,43 @@ CITING_KINDS = {"agency": "执法主体", "items": "执法事项", "benchmark": 
 
 def citations_of(ctx: Context) -> tuple[dict[str, set[citations.Article]],
                                         dict[str, dict[str, dict[str, list[tuple[str, str]]]]]]:
-    """From one pass over every citation (a county's are ~150,000):
+    """From each citation text once (a county has ~150,000 citations, most of them the same few
+    hundred texts in decisions), and each citation of a body, item or benchmark entry:
 
     - law id → the articles (number and 之X, without 款 or 项) that any record cites;
     - law id → article anchor → heading → (title, page) of each body, item and benchmark entry citing it.
     """
+    resolve = resolver(ctx.corpus)
     cited: dict[str, set[citations.Article]] = {}
+    # Each text once: most citations are the decisions' (which name no page here), of a few hundred texts.
+    texts = {text for document in ctx.corpus.documents for definition, _, text in document.tracked
+             if definition == "citation"}
+    for text in texts:
+        if (found := resolve(text)) is not None:
+            law, parsed = found
+            cited.setdefault(law["id"], set()).update(citations.Article(a.number, a.extra) for a in parsed.articles)
     out: dict[str, dict[str, dict[str, list[tuple[str, str]]]]] = {}
     listed: set[tuple[str, str, str, tuple[str, str]]] = set()  # a popular article is cited thousands of times
-    # `resolved` gives one parsed citation for each text, held while it runs: each is counted once
-    counted: set[int] = set()
-    pages: dict[tuple[int, Any, Any], tuple[str, str] | None] = {}  # a record's page, for each of its citations
-    for document, path, law, parsed in resolved(ctx.corpus):
-        if id(parsed) not in counted:
-            counted.add(id(parsed))
-            cited.setdefault(law["id"], set()).update(citations.Article(a.number, a.extra) for a in parsed.articles)
-        if document.kind not in CITING_KINDS:
+    for document in ctx.corpus.documents:
+        kind = CITING_KINDS.get(document.kind)
+        if kind is None:
             continue
-        record = (id(document), path[0] if path else None, path[1] if len(path) > 1 else None)
-        if record not in pages:
-            pages[record] = _citing_page(document, path, ctx.entry_uris)
-        page = pages[record]
-        if page is None:
-            continue
-        for article in parsed.articles:
-            anchor, kind = article_anchor(article), CITING_KINDS[document.kind]
-            if (law["id"], anchor, kind, page) not in listed:
-                listed.add((law["id"], anchor, kind, page))
-                out.setdefault(law["id"], {}).setdefault(anchor, {}).setdefault(kind, []).append(page)
+        pages: dict[tuple[Any, Any], tuple[str, str] | None] = {}  # a record's page, for each of its citations
+        for definition, path, text in document.tracked:
+            if definition != "citation" or (found := resolve(text)) is None:
+                continue
+            law, parsed = found
+            record = (path[0] if path else None, path[1] if len(path) > 1 else None)
+            if record not in pages:
+                pages[record] = _citing_page(document, path, ctx.entry_uris)
+            page = pages[record]
+            if page is None:
+                continue
+            for article in parsed.articles:
+                anchor = article_anchor(article)
+                if (law["id"], anchor, kind, page) not in listed:
+                    listed.add((law["id"], anchor, kind, page))
+                    out.setdefault(law["id"], {}).setdefault(anchor, {}).setdefault(kind, []).append(page)
     order = list(CITING_KINDS.values())
     citing = {law: {anchor: dict(sorted(kinds.items(), key=lambda kind: order.index(kind[0])))
                     for anchor, kinds in anchors.items()} for law, anchors in out.items()}

@@ -21,7 +21,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 
 from .. import citations
 from ..corpus import RECORD_KINDS, Corpus, Document
@@ -51,23 +52,31 @@ def law_names(corpus: Corpus) -> dict[str, dict]:
     return names
 
 
+def resolver(corpus: Corpus) -> Callable[[str], tuple[dict, citations.Citation] | None]:
+    """The parse of a citation's text with the registered law it names, or None if it does not
+    parse or names none (this rule's problems); each text is parsed once."""
+    names = law_names(corpus)
+
+    @functools.cache
+    def resolve(text: str) -> tuple[dict, citations.Citation] | None:
+        try:
+            parsed = citations.parse(text)
+        except citations.CitationError:
+            return None
+        law = names.get(parsed.law)
+        return (law, parsed) if law is not None and isinstance(law.get("id"), str) else None
+
+    return resolve
+
+
 def resolved(corpus: Corpus) -> Iterator[tuple[Document, Path, dict, citations.Citation]]:
     """Every citation that parses and names a registered law, with that law's record (for pages;
     the ones that do not are this rule's problems)."""
-    names = law_names(corpus)
-    cache: dict[str, tuple[dict, citations.Citation] | None] = {}
+    resolve = resolver(corpus)
     for document, path, text in corpus.tracked("citation"):
-        if text not in cache:
-            try:
-                parsed = citations.parse(text)
-            except citations.CitationError:
-                cache[text] = None
-            else:
-                law = names.get(parsed.law)
-                cache[text] = (law, parsed) if law is not None and isinstance(law.get("id"), str) else None
-        if cache[text] is not None:
-            law, parsed = cache[text]
-            yield document, path, law, parsed
+        found = resolve(text)
+        if found is not None:
+            yield document, path, *found
 
 
 def check(corpus: Corpus) -> Iterator[Problem]:
