@@ -24,15 +24,20 @@ def pages(ctx: Context) -> dict[str, Any]:
                                    law["id"]))
     out = {"laws/index.md": ctx.env.get_template("laws.md.j2").render(
         **ctx.base, src_uri="laws/index.md", laws=laws)}
-    cited, citing = citations_of(ctx)
+    cited, ctx.law_citing = citations_of(ctx)
     for law in laws:
-        out[law_uri(law["id"])] = Deferred(page, (ctx, law, cited.get(law["id"], set()), citing.get(law["id"], {})))
+        out[law_uri(law["id"])] = Deferred(page, (ctx, law, cited.get(law["id"], set())))
     return out
 
 
 @reads(*ALL_BUT_DECISIONS)
-def page(ctx: Context, law: dict, cited: set, citing: dict) -> HtmlPage:
-    """A law's page: its fields, and each article (anchor ``article-N``) with the records citing it."""
+def page(ctx: Context, law: dict, cited: set) -> HtmlPage:
+    """A law's page: its fields, and each article (anchor ``article-N``) with the records citing it.
+
+    Those records are looked up (`Context.law_citing`), not given: they are bodies, items and
+    benchmark entries, which the page declares it reads, so its key (reuse.Keys) need not walk them.
+    The articles cited are given: decisions' citations count too."""
+    citing = ctx.law_citing.get(law["id"], {})
     uri = law_uri(law["id"])
     replaced = ctx.corpus.laws.get(law.get("replaced_by")) if isinstance(law.get("replaced_by"), str) else None
     body = ctx.env.get_template("law.html.j2").render(
