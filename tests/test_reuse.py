@@ -727,7 +727,8 @@ def test_a_memo_section_holding_what_the_build_used_is_not_written_again(tmp_pat
 def test_the_list_file_and_search_index_made_from_kept_values_are_those_made_afresh(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     # Each line of decisions/list.json, and what each decision gives the search index, is kept by
-    # its decision's file and the bodies' names.
+    # its decision's file and the bodies' names; items/list.json while the items and bodies are
+    # unchanged.
     from generator.pages import paging
 
     monkeypatch.setattr(paging, "PAGE_ROWS", 7)  # several pages: the list has a file of rows
@@ -739,7 +740,7 @@ def test_the_list_file_and_search_index_made_from_kept_values_are_those_made_afr
         corpus = validate(root, use_cache=False).corpus
         made = pages(corpus, day, memo=memo, basis="基础" if memo else None)
         index = "".join(text for uri, text in sorted(made.items()) if uri.startswith("search/") and uri.endswith(".json"))
-        return made["decisions/list.json"] + index
+        return made["decisions/list.json"] + made["items/list.json"] + index
 
     first = list_file(reuse.Memo(memo_path))
     def title_of(path: Path) -> re.Match | None:
@@ -756,6 +757,35 @@ def test_the_list_file_and_search_index_made_from_kept_values_are_those_made_afr
     kept = list_file(reuse.Memo(memo_path))
     assert kept == list_file(None) != first
     assert "（复核）" in kept and "吉田镇人民政府" in kept
+    items = root / "data" / "agencies" / "lsscjgj" / "items.yaml"
+    text = items.read_text(encoding="utf-8")
+    name = re.search(r"^    name: (.*)$", text, re.MULTILINE)
+    assert name is not None
+    items.write_text(text.replace(name.group(0), f"    name: {name.group(1)}（试行）", 1), encoding="utf-8")
+    kept = list_file(reuse.Memo(memo_path))
+    assert kept == list_file(None) and "（试行）" in kept
+
+
+def test_a_whole_value_is_kept_while_the_files_of_its_kinds_are_unchanged(tmp_path: Path):
+    from generator.pages import context
+    from generator.render import environment
+
+    root = tmp_path / "real"
+    shutil.copytree(REPO / "data", root / "data")
+    made: list[str] = []
+
+    def whole() -> dict[str, str]:
+        ctx = context(validate(root, use_cache=False).corpus, TODAY, environment())
+        ctx.memo, ctx.basis = reuse.Memo(tmp_path / "memo"), "基础"
+        return ctx.whole("uris", ("benchmark",), lambda: made.append("made") or {"条目": f"第 {len(made)} 次"})
+
+    assert whole() == whole() == {"条目": "第 1 次"}
+    decision = next((root / "data" / "agencies" / "lsscjgj" / "decisions").glob("*/*.yaml"))
+    decision.write_text(decision.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert whole() == {"条目": "第 1 次"}  # not a file of its kinds
+    document = next((root / "data" / "agencies" / "lsscjgj" / "benchmarks").glob("*.yaml"))
+    document.write_text(document.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert whole() == {"条目": "第 2 次"}
 
 
 def test_the_search_index_digest_is_that_of_the_documents_however_their_strings_were_made():

@@ -23,6 +23,7 @@ new family of pages is a new module listed in `FAMILIES`. Content is one of:
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -87,6 +88,16 @@ class Context:
         context = context_of(self.basis, self.corpus.digest_of(kinds), str(self.directory_urls), *parts)
         return None if context is None else self.memo.section(name, context)
 
+    def whole(self, name: str, kinds: tuple[str, ...], make: Callable[[], Any], *parts: str) -> Any:
+        """``make()``, a value made from the data files of `kinds` alone (for `parts`), kept between
+        builds (`kept`) while they are unchanged: after a decision changes, the values made from
+        the county's ~30,000 benchmark entries or ~10,000 items are read back, not made again."""
+        section = self.kept(name, kinds, *parts)
+        if section is None:
+            return make()
+        with section:
+            return section.get(b"", make)
+
     def by_agency(self, index: dict[str, list]) -> dict[str, list[dict]]:
         """Records of a corpus index grouped by the body whose folder holds them."""
         grouped: dict[str, list[dict]] = {}
@@ -123,10 +134,10 @@ def render_all(corpus: Corpus, today: datetime.date, env: jinja2.Environment,
                    search)
 
     ctx = context(corpus, today, env, schemas)
-    ctx.entry_uris = links.entry_uris(corpus)
-    links.install(env, corpus, ctx.entry_uris)
     ctx.directory_urls = directory_urls
     ctx.memo, ctx.basis = memo, basis
+    ctx.entry_uris = ctx.whole("entry-uris", ("benchmark",), functools.partial(links.entry_uris, corpus))
+    links.install(env, corpus, ctx.entry_uris)
     out: dict[str, Any] = open_data.pages(ctx, defer=defer)
     if on_job is not None:
         for content in out.values():

@@ -45,7 +45,12 @@ def list_page(ctx: Context, filters: list[dict[str, Any]], paging: Paging, numbe
 
 
 def list_file(ctx: Context, items: list[tuple[str, dict]], uri: str) -> str:
-    """Every row of the list for its script (paging.rows_file), with the cells the pages show."""
+    """Every row of the list for its script (paging.rows_file), with the cells the pages show: made
+    from the items and the bodies' names alone, so kept between builds while they are unchanged."""
+    return ctx.whole("items-list", ("agency", "items"), functools.partial(_list_file, ctx, items, uri), uri)
+
+
+def _list_file(ctx: Context, items: list[tuple[str, dict]], uri: str) -> str:
     return rows_file([key for key, _, _ in FILTERS], [
         ([agency_id, *(item.get(field) for _, _, field in FILTERS[1:])],
          [item["code"], [item.get("name"), str(href(uri, item_uri(item["code"]), ctx.directory_urls))],
