@@ -255,6 +255,8 @@ _served_memos: dict[FsPath, Any] = {}
 # what it put back, for the record pages' writers (shell.Plan.grafted).
 _grafting: dict[FsPath, Any] = {}
 _grafted: dict[FsPath, tuple[dict[str, Any], set[str]]] = {}
+# Per site folder: the memo of the build under way (reuse.Memo), for the open data's counts (`on_post_build`).
+_memo_of: dict[FsPath, Any] = {}
 # Per site folder: every folder mkdocs writes a file into (`on_env`), for `_unscanned`.
 _mkdocs_folders: dict[FsPath, set[str]] = {}
 # Per site folder: the personal data found on every page the build wrote, for build_site.
@@ -411,6 +413,9 @@ def on_files(files: Any, config: Any) -> Any:
             basis, job.previous = _reusing[site_dir]
             job.keys = {name: key for name, kinds in DATASET_READS.items()
                         if (key := reuse.files_key(basis, name, corpus, kinds)) is not None}
+            if memo is not None:  # a dataset whose counts are known is not made to be taken back
+                job.counted = {name: counts for name, key in job.keys.items()
+                               if (counts := memo.value(f"open-data-{name}", key)) is not None}
         # Forked children (the open data's writer here, the record pages' writers once the shells
         # are rendered) share this process's memory while they run: the collector must not walk it.
         gc.freeze()
@@ -425,6 +430,7 @@ def on_files(files: Any, config: Any) -> Any:
             memo = reuse.Memo.of_site(root, site_dir)
         else:
             memo = _memos[site_dir] = _served_memos.pop(site_dir, reuse.Memo())
+        _memo_of[site_dir] = memo
         # The last build's record pages put back in place by another process while the pages are
         # made here (before anything is written into their folders); their keys are compared later.
         grafting = _grafting[site_dir] = Job(_graft, previous, site_dir)
@@ -693,7 +699,11 @@ def on_post_build(config: Any) -> None:
         _written[site_dir] = (writing.recorded + indexed, writing.kept, plan.release)
     _mark(f"写出 {len(written)} 个记录页面（{writing.kept} 个沿用上次的）")
     if job is not None:
-        values, found, datasets = running.result()
+        values, found, datasets, counted = running.result()
+        memo = _memo_of.pop(site_dir, None)
+        if memo is not None:
+            for name, counts in counted.items():
+                memo.keep(f"open-data-{name}", job.keys[name], counts)
         if site_dir in _written:  # the open data's files, made or taken back, for the next build
             _written[site_dir][0].extend(datasets)
         del _jobs[site_dir]
@@ -763,6 +773,7 @@ def _abandon() -> None:
         grafting.cancel()
     _grafting.clear()
     _grafted.clear()
+    _memo_of.clear()
     for site_dir, kept in _aside.items():  # serve's: its next build starts afresh
         _reusing.pop(site_dir, None)
         if kept is not None:

@@ -34,6 +34,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import functools
 import gc
 import hashlib
 import io
@@ -820,26 +821,29 @@ def files(sets: list[Dataset], today: datetime.date, site: dict, *, workers: int
 
 def write_files(makers: Sequence[Callable[[], Dataset]], structure: list[Dataset], today: datetime.date,
                 site: dict, site_dir: FsPath, *, each: Callable[[Dataset], None] | None = None,
-                kept: Callable[[Dataset], dict[str, tuple[int, str]] | None] | None = None,
+                kept: Callable[[Dataset, Callable[[], Dataset]], dict[str, tuple[int, str]] | None] | None = None,
                 ) -> dict[str, tuple[int, str]]:
     """`files` written into `site_dir`, one dataset at a time: each is made (`makers`, in the
     order of `datasets`), written, shown to `each` and let go, so that only one dataset's rows
     are ever held (a county's all together are ~150 MB). `structure`: the datasets without rows
     (`datasets(rows=False)`), which datapackage.json describes. The files are those `files`
     makes, byte for byte; each file's size and SHA-256 by its path. A dataset for which `kept`
-    gives its files' sizes and SHA-256 is already in the site (a rebuild took the last build's
-    files back): it is neither written nor shown to `each`."""
+    (given it as `structure` has it, without rows, and what makes it) gives its files' sizes and
+    SHA-256 is already in the site (a rebuild took the last build's files back): it is neither
+    written nor shown to `each`, nor made unless `kept` needs it."""
     folder = site_dir / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     creator = _creator(site)
     by_name: dict[str, tuple[int, str]] = {}
-    for make in makers:
-        dataset = make()
-        there = kept(dataset) if kept is not None else None
+    for make, described in zip(makers, structure, strict=True):
+        once = functools.cache(make)  # made at most once, let go of with it
+        there = kept(described, once) if kept is not None else None
         if there is not None:
             by_name.update(there)
-            del dataset
+            del once
             continue
+        dataset = once()
+        del once
         name = f"{dataset.name}.json"
         by_name[name] = _write_chunks(folder / name, json_chunks(dataset, today))
         by_name.update(write_tables(dataset, today, creator, folder))

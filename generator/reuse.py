@@ -413,6 +413,21 @@ class Memo:
         return Section(self, name, context, last if last_context == context else {}, values,
                        (last_context, len(last)))
 
+    def value(self, name: str, context: str) -> Any:
+        """The one value of `name` the last build kept (`keep`) under `context`, or None."""
+        if self.prefix is None:
+            last_context, values = self._last.get(name, ("", {}))
+        else:
+            last_context, values = self._load(self._path(name))
+        return values.get(b"") if last_context == context else None
+
+    def keep(self, name: str, context: str, value: Any) -> None:
+        """`value` as the one value of `name` under `context`, for the next build (`value`)."""
+        if self.prefix is None:
+            self._now[name] = (context, {b"": value})
+        elif self.value(name, context) != value:
+            self._save(name, context, {b"": value})
+
     def _path(self, name: str) -> FsPath:
         assert self.prefix is not None
         return self.prefix.with_name(f"{self.prefix.name}-{name}.marshal")

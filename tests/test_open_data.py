@@ -711,14 +711,39 @@ def test_the_deferred_download_page_filled_in_is_the_page_made_at_once(corpus, t
 
     page, job = _job(corpus)
     assert "PORTALFILE" in page and job.uris[-1] == f"{OPEN}/datapackage.json"
-    values, leaks, recorded = job.write(tmp_path)
-    assert leaks == [] and recorded == []  # no keys given: nothing for the next build
+    values, leaks, recorded, counted = job.write(tmp_path)
+    assert leaks == [] and recorded == [] and counted == {}  # no keys given: nothing for the next build
     at_once = open_data.pages(_context(corpus))
     assert open_data.fill(page, values) == at_once[f"{OPEN}/index.md"]
     for uri in job.uris:
         written = (tmp_path / uri).read_bytes()
         assert written == (at_once[uri] if uri.endswith(".xlsx") else at_once[uri].encode("utf-8")), uri
         assert hashlib.sha256(written).hexdigest() in at_once[f"{OPEN}/index.md"], uri
+
+
+def test_a_dataset_taken_back_whose_counts_are_known_is_not_made(corpus, tmp_path: Path):
+    from generator.pages import open_data
+
+    class Back:  # the last build's files, all as it left them (reuse.Previous)
+        def take_group(self, paths, key, site_dir):
+            return [(path, (0, 0, 0, 0)) for path in paths]
+
+    page, job = _job(corpus)
+    job.keys = {dataset.name: f"键-{dataset.name}" for dataset in job.structure}
+    values, _, recorded, counted = job.write(tmp_path)  # the first build: every dataset made
+    assert set(counted) == set(job.keys) and recorded
+    made: list[str] = []
+
+    def again(counts: dict) -> dict[str, str]:
+        _, rebuilt = _job(corpus)
+        rebuilt.keys, rebuilt.previous, rebuilt.counted = job.keys, Back(), counts
+        rebuilt.makers = [lambda make=make, name=d.name: made.append(name) or make()
+                          for make, d in zip(rebuilt.makers, rebuilt.structure, strict=True)]
+        return open_data.fill(page, rebuilt.write(tmp_path)[0])
+
+    assert again(counted) == open_data.fill(page, values) and made == []
+    assert again({}) == open_data.fill(page, values)  # counts unknown: made to be counted, not written
+    assert made == [dataset.name for dataset in job.structure]
 
 
 def test_personal_data_in_the_files_is_named_by_file_line_and_column(corpus):

@@ -724,6 +724,19 @@ def test_a_memo_section_holding_what_the_build_used_is_not_written_again(tmp_pat
     assert (path.stat().st_mtime_ns, path.stat().st_ino) == before  # a section left half-way is not kept
 
 
+def test_a_memo_keeps_one_value_for_the_next_build_under_its_context(tmp_path: Path):
+    prefix, path = tmp_path / "memo", tmp_path / "memo-counts.marshal"
+    reuse.Memo(prefix).keep("counts", "键", (3, [1, 2]))
+    assert reuse.Memo(prefix).value("counts", "键") == (3, [1, 2])
+    assert reuse.Memo(prefix).value("counts", "别的键") is None and reuse.Memo(prefix).value("other", "键") is None
+    before = path.stat().st_mtime_ns, path.stat().st_ino
+    reuse.Memo(prefix).keep("counts", "键", (3, [1, 2]))
+    assert (path.stat().st_mtime_ns, path.stat().st_ino) == before  # the same: not written again
+    served = reuse.Memo()  # `portal serve`: in memory, from one build to the next
+    served.keep("counts", "键", (4, []))
+    assert served.value("counts", "键") is None and served.following().value("counts", "键") == (4, [])
+
+
 def test_the_list_file_and_search_index_made_from_kept_values_are_those_made_afresh(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     # Each line of decisions/list.json, and what each decision gives the search index, is kept by

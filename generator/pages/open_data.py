@@ -45,6 +45,10 @@ class FileJob:
     #: build's files to take back (reuse.Previous) where a dataset's key is the one recorded.
     keys: dict[str, str] = field(default_factory=dict)
     previous: Any = None
+    #: Set by the build too: the counts of records and of each table's rows (`_sizes`) of each
+    #: dataset with a key, as the last build made it under that key (reuse.Memo). A dataset whose
+    #: files are taken back is then not made at all (a county's benchmark entries: ~0.5 s).
+    counted: dict[str, tuple[int, list[int]]] = field(default_factory=dict)
     _sets: list[datapackage.Dataset] | None = field(default=None, init=False, repr=False)
 
     @property
@@ -57,10 +61,11 @@ class FileJob:
     def make(self) -> dict[str, bytes]:
         return datapackage.files(self.sets, self.today, self.site)
 
-    def write(self, site_dir: FsPath, allowed: Any = frozenset()) -> tuple[dict[str, str], list, list]:
+    def write(self, site_dir: FsPath, allowed: Any = frozenset()) -> tuple[dict[str, str], list, list, dict]:
         """Make and write every file under `site_dir`, a dataset at a time; the tokens' values,
-        any personal data found, and (path, key, file signature) of each file of a dataset with a
-        key (`keys`), for the next build. One process: the build's others use the cores meanwhile,
+        any personal data found, (path, key, file signature) of each file of a dataset with a
+        key (`keys`) and the counts (`counted`) of each dataset with a key, for the next build.
+        One process: the build's others use the cores meanwhile,
         and a pool's workers would each copy much of the records they read (~1.5 GB in a county
         with two). A dataset whose files the last build wrote from the same data files, with the
         same code, is not written: its files are taken back (`previous`), as they were checked."""
@@ -69,6 +74,7 @@ class FileJob:
         sizes: list[tuple[int, list[int]]] = []
         strings: set[str] = set()
         recorded: list[tuple[str, str, Any]] = []
+        counted: dict[str, tuple[int, list[int]]] = {}
 
         def seen(dataset: datapackage.Dataset) -> None:
             sizes.append(_sizes(dataset))
@@ -76,15 +82,21 @@ class FileJob:
             key = self.keys.get(dataset.name)
             if key is not None:
                 recorded.extend((path, key, signature((site_dir / path).stat())) for path in _paths(dataset))
+                counted[dataset.name] = sizes[-1]
 
-        def kept(dataset: datapackage.Dataset) -> dict[str, tuple[int, str]] | None:
-            key = self.keys.get(dataset.name)
+        def kept(described: datapackage.Dataset, make: Callable[[], datapackage.Dataset],
+                 ) -> dict[str, tuple[int, str]] | None:
+            key = self.keys.get(described.name)
             if key is None or self.previous is None:
                 return None
-            taken = self.previous.take_group(_paths(dataset), key, str(site_dir))
+            taken = self.previous.take_group(_paths(described), key, str(site_dir))
             if taken is None:
                 return None  # a file not as the last build left it: all made again
-            sizes.append(_sizes(dataset))
+            counts = self.counted.get(described.name)
+            if counts is None:  # the last build's files, but not how many rows they hold
+                counts = _sizes(make())
+            sizes.append(counts)
+            counted[described.name] = counts
             recorded.extend((path, key, sig) for path, sig in taken)
             return {path.rpartition("/")[2]: _measure(site_dir / path) for path, _ in taken}
 
@@ -93,7 +105,7 @@ class FileJob:
         values = _counts(sizes)
         for uri, (size, digest) in written.items():
             values.update(self.values(uri, size, digest))
-        return values, self.leaks(_OnDisk(site_dir, self.uris), allowed, strings), recorded
+        return values, self.leaks(_OnDisk(site_dir, self.uris), allowed, strings), recorded, counted
 
     def leaks(self, made: Mapping[str, bytes], allowed: Any = frozenset(), strings: set[str] | None = None) -> list:
         """Personal data in the files `make` made: none, or each finding where a file holds it.
