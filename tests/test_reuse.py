@@ -740,8 +740,8 @@ def test_a_memo_keeps_one_value_for_the_next_build_under_its_context(tmp_path: P
 def test_the_list_file_and_search_index_made_from_kept_values_are_those_made_afresh(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     # Each line of decisions/list.json, and what each decision gives the search index, is kept by
-    # its decision's file and the bodies' names; items/list.json while the items and bodies are
-    # unchanged.
+    # its decision's file and the bodies' names; items/list.json and the records citing each law's
+    # articles while the items and bodies (and benchmarks and laws) are unchanged.
     from generator.pages import paging
 
     monkeypatch.setattr(paging, "PAGE_ROWS", 7)  # several pages: the list has a file of rows
@@ -753,7 +753,9 @@ def test_the_list_file_and_search_index_made_from_kept_values_are_those_made_afr
         corpus = validate(root, use_cache=False).corpus
         made = pages(corpus, day, memo=memo, basis="基础" if memo else None)
         index = "".join(text for uri, text in sorted(made.items()) if uri.startswith("search/") and uri.endswith(".json"))
-        return made["decisions/list.json"] + made["items/list.json"] + index
+        laws = "".join(content.body for uri, content in sorted(made.items()) if uri.startswith("laws/")
+                       and hasattr(content, "body"))
+        return made["decisions/list.json"] + made["items/list.json"] + index + laws
 
     first = list_file(reuse.Memo(memo_path))
     def title_of(path: Path) -> re.Match | None:

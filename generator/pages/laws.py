@@ -6,6 +6,8 @@ record cites (without text), so that every citation on the site links to an anch
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from .. import citations
@@ -68,6 +70,12 @@ def citations_of(ctx: Context) -> tuple[dict[str, set[citations.Article]],
         if (found := resolve(text)) is not None:
             law, parsed = found
             cited.setdefault(law["id"], set()).update(citations.Article(a.number, a.extra) for a in parsed.articles)
+    # Made from the bodies, items, benchmarks and laws alone: kept between builds while they are unchanged.
+    citing = ctx.whole("law-citing", ("agency", "items", "benchmark", "law"), functools.partial(_citing, ctx, resolve))
+    return cited, citing
+
+
+def _citing(ctx: Context, resolve: Callable[[str], Any]) -> dict[str, dict[str, dict[str, list[tuple[str, str]]]]]:
     out: dict[str, dict[str, dict[str, list[tuple[str, str]]]]] = {}
     listed: set[tuple[str, str, str, tuple[str, str]]] = set()  # a popular article is cited thousands of times
     for document in ctx.corpus.documents:
@@ -91,9 +99,8 @@ def citations_of(ctx: Context) -> tuple[dict[str, set[citations.Article]],
                     listed.add((law["id"], anchor, kind, page))
                     out.setdefault(law["id"], {}).setdefault(anchor, {}).setdefault(kind, []).append(page)
     order = list(CITING_KINDS.values())
-    citing = {law: {anchor: dict(sorted(kinds.items(), key=lambda kind: order.index(kind[0])))
-                    for anchor, kinds in anchors.items()} for law, anchors in out.items()}
-    return cited, citing
+    return {law: {anchor: dict(sorted(kinds.items(), key=lambda kind: order.index(kind[0])))
+                  for anchor, kinds in anchors.items()} for law, anchors in out.items()}
 
 
 def _citing_page(document: Any, path: tuple, entries: dict[str, str]) -> tuple[str, str] | None:
