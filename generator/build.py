@@ -512,7 +512,8 @@ def _graft(previous: reuse.Previous, site_dir: FsPath) -> str:
 def _grafted_by(name: str) -> tuple[dict[str, Any], set[str]]:
     import marshal
 
-    with open(name, "rb") as source:
+    # ~43,000 entries: without the collector walking the build's millions of objects meanwhile (0.3 s)
+    with open(name, "rb") as source, reuse.no_collection():
         kept, pure = marshal.load(source)  # noqa: S302 - written by this build's own child (`_graft`)
     os.unlink(name)
     return kept, set(pure)
