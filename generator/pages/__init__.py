@@ -66,6 +66,7 @@ class Context:
     directory_urls: bool = True  # mkdocs' use_directory_urls: page addresses end in / (see decisions.page_url)
     decision_uris: dict[int, str] = field(default_factory=dict)  # id(decision) → its page's URI (decisions.page_uri)
     decision_documents: dict[int, Any] = field(default_factory=dict)  # id(decision) → its file (decisions.document_of)
+    decision_tokens: dict[int, bytes | None] = field(default_factory=dict)  # id(decision) → decisions.token_of
     law_citing: dict[str, Any] = field(default_factory=dict)  # law id → its articles' citing records (laws.pages)
     entry_uris: dict[str, str] = field(default_factory=dict)  # benchmark entry id → page URI#anchor (links.entry_uris)
     #: Values made from one record each, kept between builds (reuse.Memo), and the build's basis

@@ -21,7 +21,6 @@ from typing import Any
 
 from .. import search_index
 from ..render import TEMPLATES
-from ..reuse import token
 from ..search_index import Doc
 from ..workdays import parse_date
 from . import Context, decisions
@@ -95,7 +94,7 @@ def _decisions(ctx: Context) -> list[Doc]:
     with section:
         for day, _, _, index in keyed:
             decision = ctx.shown[index]
-            known = token(ctx.corpus, decisions.document_of(ctx, decision))
+            known = decisions.token_of(ctx, decision)
             fields = (_decision(ctx, decision) if known is None
                       else section.get(known, functools.partial(_decision, ctx, decision)))
             docs.append(Doc("d", *fields, group=day))
