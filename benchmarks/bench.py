@@ -251,10 +251,12 @@ def verdicts(figures: dict[str, float],
         if ok:
             note = ""
         elif sense == "max":
-            # "是目标的 1.04 倍": a near miss keeps its two decimals (1.0 would read as no miss at all).
-            note = f"是目标的 {value / target:.{2 if value / target < 2 else 1}f} 倍" if target else ""
+            # "是目标的 1.04 倍": a near miss keeps its two decimals (1.0 would read as no miss at all),
+            # and says by how much in the figure's unit (8.52 against 8.5 is "1.00 倍" still).
+            note = (f"是目标的 {value / target:.{2 if value / target < 2 else 1}f} 倍，超出 {value - target:.2f} {unit}"
+                    if target else "")
         else:
-            note = f"只达到目标的 {value / target:.0%}"
+            note = f"只达到目标的 {value / target:.0%}，差 {target - value:.2f} {unit}"
         bound = f"≤ {target:g} {unit}" if sense == "max" else f"≥ {target:g}{unit}"
         rows.append((key, label, f"{value:.2f} {unit}{spread}", bound, ok, note))
     return rows
@@ -312,7 +314,8 @@ def write_page(path: Path, figures: dict[str, float], extra: dict[str, object], 
   “校验（冷）”是删除校验缓存（`.cache/portal/`）后的校验，“校验（热）”是紧接着的第二次；
   “完整生成”写入空目录，“改一件决定后重新生成”改的是一件公示中的决定，在上一次生成的网站上进行
   （数据、程序和页面框架都没有变的记录页面、搜索索引和开放数据集沿用上次的文件，记录页面整个文件夹移回，
-  决定列表行数据文件中未变的行也沿用上次的，见 `generator/reuse.py`；
+  决定列表行数据文件中未变的行、搜索索引中未变的决定也沿用上次的，只由某几类数据文件生成的内容在这几类文件没有改动时也沿用，
+  沿用的开放数据集不再生成，见 `generator/reuse.py`；
   声明了只读哪几类记录的校验规则，这几类记录没有变时沿用上次的结果，逐个检查文件的规则只重新检查改动了的文件），
   并核对该决定的页面显示了改动。{repeated}
   市级规模测一次。

@@ -55,15 +55,15 @@ CITING_KINDS = {"agency": "执法主体", "items": "执法事项", "benchmark": 
 
 def citations_of(ctx: Context) -> tuple[dict[str, set[citations.Article]],
                                         dict[str, dict[str, dict[str, list[tuple[str, str]]]]]]:
-    """From each citation text once (a county has ~150,000 citations, most of them the same few
-    hundred texts in decisions), and each citation of a body, item or benchmark entry:
+    """From each citation text once (a county has ~150,000 citations of a few hundred texts), and
+    each citation of a body, item or benchmark entry:
 
     - law id → the articles (number and 之X, without 款 or 项) that any record cites;
     - law id → article anchor → heading → (title, page) of each body, item and benchmark entry citing it.
     """
     resolve = resolver(ctx.corpus)
     cited: dict[str, set[citations.Article]] = {}
-    # Each text once: most citations are the decisions' (which name no page here), of a few hundred texts.
+    # Each text once, the decisions' too (they name no page here, but count as citing an article).
     texts = {text for document in ctx.corpus.documents for definition, _, text in document.tracked
              if definition == "citation"}
     for text in texts:
