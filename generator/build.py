@@ -416,6 +416,9 @@ def on_files(files: Any, config: Any) -> Any:
             if memo is not None:  # a dataset whose counts are known is not made to be taken back
                 job.counted = {name: counts for name, key in job.keys.items()
                                if (counts := memo.value(f"open-data-{name}", key)) is not None}
+        # The indexes the writer reads, made here: this process reads them too, and made in the
+        # child they would be made twice (a city's benchmark entries, ~10 s) and copied page by page.
+        corpus.index_all()
         # Forked children (the open data's writer here, the record pages' writers once the shells
         # are rendered) share this process's memory while they run: the collector must not walk it.
         gc.freeze()

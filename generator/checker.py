@@ -467,8 +467,7 @@ def _run_all(corpus: Corpus, tasks: list[_Task]) -> dict[str, tuple[list[Problem
     if size < 2 * PARALLEL_MIN or _workers() < 2 or len(tasks) < 2:
         found = _run_rules(corpus, tasks)
     else:
-        for index in _SHARED_INDEXES:  # built once here, inherited by the fork
-            getattr(corpus, index)
+        corpus.index_all()  # made once here, inherited by the fork
         context = multiprocessing.get_context("fork")
         global _FORKED_RULES
         _FORKED_RULES = (corpus, tasks, context.Value("i", 0))
@@ -482,7 +481,6 @@ def _run_all(corpus: Corpus, tasks: list[_Task]) -> dict[str, tuple[list[Problem
     return found
 
 
-_SHARED_INDEXES = ("site", "agencies", "laws", "items", "officers", "benchmark_documents", "entries", "decisions")
 _FORKED_RULES: tuple[Corpus, list[_Task], Any] | None = None  # (corpus, rules to run, next rule's index)
 
 

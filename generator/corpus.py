@@ -133,6 +133,15 @@ class Corpus:
         sites = self.of("site")
         return sites[0] if sites else None
 
+    #: The indexes below, by name: made by `index_all` before a process forks, so that the forked
+    #: ones read this process's instead of each making its own.
+    INDEXES = ("site", "agencies", "laws", "items", "officers", "benchmark_documents", "entries", "decisions")
+
+    def index_all(self) -> None:
+        """Make every index (`INDEXES`) not made yet."""
+        for index in self.INDEXES:
+            getattr(self, index)
+
     def _index(self, kind: str, list_key: str | None, id_key: str) -> dict[str, list[Ref]]:
         index: dict[str, list[Ref]] = defaultdict(list)
         for document in self.of(kind):
