@@ -18,6 +18,7 @@ import functools
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import zxingcpp
@@ -71,18 +72,22 @@ def list_page(ctx: Context, facets: list[dict[str, Any]], paging: Paging, number
 def list_file(ctx: Context, rows: list[dict[str, Any]], uri: str) -> str:
     """Every row of the list for its script (paging.rows_file), with the cells the pages show; each
     line made from its decision and the bodies' names, so kept between builds (reuse.Memo)."""
-    section = ctx.kept("decisions-list", ("agency",), uri)
-    if section is None:
-        return rows_text(ATTRIBUTES, [_list_line(ctx, row, uri) for row in rows])
-    lines = []
-    with section:
-        for row in rows:
-            known = token_of(ctx, row["d"])
-            if known is None:
-                lines.append(_list_line(ctx, row, uri))
-            else:
-                lines.append(section.get(known, functools.partial(_list_line, ctx, row, uri)))
+    lines = each_kept(ctx, "decisions-list", ("agency",), rows, lambda row: _list_line(ctx, row, uri), uri,
+                      decision=lambda row: row["d"])
     return rows_text(ATTRIBUTES, lines)
+
+
+def each_kept(ctx: Context, name: str, kinds: tuple[str, ...], values: list[Any], make: Callable[[Any], Any],
+              *parts: str, decision: Callable[[Any], dict] = lambda value: value) -> list[Any]:
+    """``make(value)`` for each of `values`, each made from one decision (``decision(value)``) and the
+    data files of `kinds` alone, for `parts`: kept between builds by the decision's file (Context.kept),
+    so after one decision changes, the county's other ~31,000 values are read back, not made."""
+    section = ctx.kept(name, kinds, *parts)
+    if section is None:
+        return [make(value) for value in values]
+    with section:
+        return [make(value) if (known := token_of(ctx, decision(value))) is None
+                else section.get(known, functools.partial(make, value)) for value in values]
 
 
 def _list_line(ctx: Context, row: dict[str, Any], uri: str) -> str:

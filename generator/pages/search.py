@@ -86,19 +86,10 @@ def _decisions(ctx: Context) -> list[Doc]:
 
     keyed = sorted((group(d), str(d.get("published_on") or ""), str(d.get("doc_no") or ""), index)
                    for index, d in enumerate(ctx.shown))
-    section = ctx.kept("search-decisions", ("agency",))
-    if section is None:
-        return [Doc("d", *_decision(ctx, ctx.shown[index]), group=day) for day, _, _, index in keyed]
     # What each decision gives the index, made from it and the bodies' names: kept between builds.
-    docs = []
-    with section:
-        for day, _, _, index in keyed:
-            decision = ctx.shown[index]
-            known = decisions.token_of(ctx, decision)
-            fields = (_decision(ctx, decision) if known is None
-                      else section.get(known, functools.partial(_decision, ctx, decision)))
-            docs.append(Doc("d", *fields, group=day))
-    return docs
+    fields = decisions.each_kept(ctx, "search-decisions", ("agency",), [ctx.shown[index] for *_, index in keyed],
+                                 functools.partial(_decision, ctx))
+    return [Doc("d", *made, group=day) for (day, *_), made in zip(keyed, fields, strict=True)]
 
 
 def site_path(ctx: Context, uri: str) -> str:
