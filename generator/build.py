@@ -570,7 +570,11 @@ def _write_index(index: Any, site_dir: FsPath) -> list[str]:
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
     """mkdocs `on_env` event: the open data files are the background writer's, and the other
-    generated files are already written (`on_files`): not mkdocs' to copy."""
+    generated files are already written (`on_files`): not mkdocs' to copy. The theme's templates,
+    loaded from here on, are kept compiled between builds (`render.bytecode_cache`)."""
+    from .render import bytecode_cache
+
+    env.bytecode_cache = bytecode_cache()
     site_dir = FsPath(config["site_dir"]).resolve()
     # Every folder mkdocs writes a file into (`_unscanned`).
     _mkdocs_folders[site_dir] = reuse.folders_above(file.dest_uri for file in files)

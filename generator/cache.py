@@ -116,11 +116,16 @@ def validation_sources() -> dict[str, bytes]:
     return found
 
 
+def user_folder() -> FsPath:
+    """This user's cache folder for the portal, outside every project: what is kept there cannot
+    come from a pull request (the key below, the templates' compiled code in render.py)."""
+    return FsPath(os.environ.get("XDG_CACHE_HOME") or FsPath.home() / ".cache") / "lianshan-portal"
+
+
 def _secret() -> bytes | None:
     """The key that signs this user's cache files, created on first use; None if there is nowhere
     to keep it (then nothing is cached)."""
-    home = FsPath(os.environ.get("XDG_CACHE_HOME") or FsPath.home() / ".cache")
-    path = home / "lianshan-portal" / "cache-key"
+    path = user_folder() / "cache-key"
     try:
         if not path.is_file() or path.stat().st_size != 32:
             write_atomic(path.parent, path.name, os.urandom(32))

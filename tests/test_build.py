@@ -269,3 +269,60 @@ def test_the_folders_put_back_are_not_scanned_again_unless_mkdocs_wrote_into_the
     monkeypatch.setitem(build._writing, tmp_path, SimpleNamespace(plan=plan))
     monkeypatch.setitem(build._mkdocs_folders, tmp_path, {"items", "decisions", "decisions/x"})
     assert build._unscanned(tmp_path) == {"items/p", "items/p/2", "decisions/x/1"}
+
+
+def parsed_templates(monkeypatch) -> list[str]:
+    """The names of the templates Jinja compiles from their source from now on."""
+    import jinja2
+
+    parsed: list[str] = []
+    parse = jinja2.Environment._parse
+
+    def spy(self, source, name, filename):
+        parsed.append(name)
+        return parse(self, source, name, filename)
+
+    monkeypatch.setattr(jinja2.Environment, "_parse", spy)
+    return parsed
+
+
+def test_a_second_build_compiles_no_template_again(cli, project: Path, monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    parsed = parsed_templates(monkeypatch)
+    assert build(cli, project)[0] == 0
+    assert {"main.html", "partials/nav.html", "decision.html.j2", "index.md.j2"} <= set(parsed)  # theme's and ours
+    parsed.clear()
+    assert build(cli, project)[0] == 0
+    assert parsed == []
+    assert not (project / ".cache" / "jinja").exists()  # never in the project, where a pull request could put code
+
+
+def test_a_template_whose_source_changed_is_compiled_again(monkeypatch, tmp_path: Path):
+    import jinja2
+
+    from generator.render import bytecode_cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    page = folder / "page.html"
+
+    def rendered() -> str:  # a new environment each time, as in a new build
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), bytecode_cache=bytecode_cache(),
+                                 autoescape=True)
+        return env.get_template("page.html").render(name="连山")
+
+    page.write_text("一：{{ name }}", encoding="utf-8")
+    assert rendered() == "一：连山"
+    page.write_text("二：{{ name }}", encoding="utf-8")
+    assert rendered() == "二：连山"
+
+
+def test_without_a_cache_folder_templates_are_compiled_as_before(monkeypatch, tmp_path: Path):
+    from generator.render import bytecode_cache, environment
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert bytecode_cache() is None
+    assert environment().get_template("paging.html.j2") is not None
