@@ -318,10 +318,11 @@ class Keys:
 class Manifest:
     """The record pages of the last build into one site folder: path → (key, file signature).
 
-    Kept in the project's cache folder, one file per site folder, signed (cache.py's key)."""
+    Kept in the project's cache folder, one file per site folder, signed (cache.py's key). ~43,000
+    pages for a county: marshal reads and writes it in ~0.02 s, JSON took ~0.15 s each way."""
 
     def __init__(self, root: FsPath, site_dir: FsPath):
-        self.path = root / cache.CACHE_DIR / f"pages-{site_name(site_dir)}.json"
+        self.path = root / cache.CACHE_DIR / f"pages-{site_name(site_dir)}.marshal"
         self.site_dir = str(site_dir)
         self.key = cache._secret()
 
@@ -337,29 +338,31 @@ class Manifest:
             self.path.unlink()
         except OSError:
             return found  # a record that cannot be removed is not trusted either
-        if self.key is None or len(data) < 32 or not hmac.compare_digest(cache._mac(self.key, data[32:]), data[:32]):
+        stored = signed_loads(self.key, data)
+        if (not isinstance(stored, tuple) or len(stored) != 5 or stored[:2] != (FORMAT, self.site_dir)
+                or not all(isinstance(value, str) for value in (stored[2], stored[4]))
+                or not isinstance(stored[3], dict)):
             return found
-        try:
-            with no_collection():
-                return self._parse(data[32:])
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-            return found
-
-    def _parse(self, data: bytes) -> tuple[str, dict[str, tuple[str, cache.Signature]], str]:
-        stored = json.loads(data)
-        if stored.get("format") != FORMAT or stored.get("site") != self.site_dir:
-            return "", {}, ""
-        pages = {path: (str(entry[0]), tuple(int(n) for n in entry[1])) for path, entry in stored["pages"].items()}
-        return str(stored["basis"]), pages, str(stored["release"])  # type: ignore[return-value]
+        return stored[2], stored[3], stored[4]
 
     def save(self, basis: str, pages: Iterable[tuple[str, str, cache.Signature]], release: str = "") -> None:
-        if self.key is None:
-            return
+        if self.key is not None:
+            with no_collection():
+                data = marshal.dumps((FORMAT, self.site_dir, basis, {path: (key, sig) for path, key, sig in pages},
+                                      release))
+            cache.write_atomic(self.path.parent, self.path.name, cache._mac(self.key, data) + data)
+
+
+def signed_loads(key: bytes | None, data: bytes) -> Any:
+    """What `data` holds if it is marshal signed with this user's `key` (cache.py), else None."""
+    view = memoryview(data)  # ~16 MB for a county's memo: not copied to be checked
+    if key is None or len(view) < 32 or not hmac.compare_digest(cache._mac(key, view[32:]), view[:32]):
+        return None
+    try:
         with no_collection():
-            data = json.dumps({"format": FORMAT, "site": self.site_dir, "basis": basis, "release": release,
-                               "pages": {path: [key, list(sig)] for path, key, sig in pages}},
-                              ensure_ascii=False, separators=(",", ":")).encode()
-        cache.write_atomic(self.path.parent, self.path.name, cache._mac(self.key, data) + data)
+            return marshal.loads(view[32:])  # noqa: S302 - signed by us, see above
+    except (ValueError, EOFError, TypeError):
+        return None
 
 
 def site_name(site_dir: FsPath) -> str:
@@ -434,14 +437,8 @@ class Memo:
 
     def _load(self, path: FsPath) -> tuple[str, dict[str, Any]]:
         try:
-            data = memoryview(path.read_bytes())  # ~16 MB for a county: not copied to be checked
+            stored = signed_loads(self.key, path.read_bytes())
         except OSError:
-            return "", {}
-        if self.key is None or len(data) < 32 or not hmac.compare_digest(cache._mac(self.key, data[32:]), data[:32]):
-            return "", {}
-        try:
-            stored = marshal.loads(data[32:])  # noqa: S302 - signed by us, see above
-        except (ValueError, EOFError, TypeError):
             return "", {}
         if (not isinstance(stored, tuple) or len(stored) != 3 or stored[0] != FORMAT
                 or not isinstance(stored[1], str) or not isinstance(stored[2], dict)):

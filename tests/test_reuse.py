@@ -541,7 +541,7 @@ def test_a_record_of_written_pages_not_signed_by_this_user_is_not_trusted(cli, p
 
     site = project / "site"
     assert build(cli, project, site)[0] == 0
-    record = next((project / ".cache" / "portal").glob("pages-*.json"))
+    record = next((project / ".cache" / "portal").glob("pages-*.marshal"))
     data = record.read_bytes()
     assert build(cli, project, site)[1] > 0  # signed by this user: trusted
     record.write_bytes(bytes(32) + data[32:])  # e.g. committed to the repository by someone else
@@ -567,7 +567,7 @@ def test_without_the_cache_no_page_is_kept_and_none_is_recorded(cli, project: Pa
     site = project / "site"
     assert build(cli, project, site, "--no-cache")[:2] == (0, 0)
     assert build(cli, project, site, "--no-cache")[:2] == (0, 0)
-    assert not list((project / ".cache").glob("portal/pages-*.json"))
+    assert not list((project / ".cache").glob("portal/pages-*.marshal"))
 
 
 def test_what_a_stopped_build_left_beside_the_site_is_deleted_by_the_next(cli, project: Path):
@@ -821,3 +821,29 @@ def test_the_search_index_digest_is_that_of_the_documents_however_their_strings_
     loaded = [Doc("d", *marshal.loads(marshal.dumps(fields)), group=3)]  # noqa: S302 - made just above
     assert IndexFiles(docs).digest() == IndexFiles(loaded).digest()
     assert IndexFiles(docs).digest() != IndexFiles([Doc("d", "decisions/a/1/", title, group=4)]).digest()
+
+
+def test_the_record_of_written_pages_is_read_back_once_and_only_as_this_build_wrote_it(tmp_path: Path):
+    import marshal
+
+    from generator import cache
+
+    site = tmp_path / "site"
+    pages = [("decisions/a/index.html", "键甲", (120, 1, 2, 3)), ("items/b/index.html", "键乙", (80, 4, 5, 6))]
+    manifest = reuse.Manifest(tmp_path, site)
+    manifest.save("基础", pages, "v2026.11")
+    assert manifest.take() == ("基础", {path: (key, sig) for path, key, sig in pages}, "v2026.11")
+    assert manifest.take() == ("", {}, "")  # taken: the site folder is about to change
+
+    def taken_after(data: bytes) -> tuple:
+        manifest.path.write_bytes(cache._mac(manifest.key, data) + data)  # signed by this user
+        return manifest.take()
+
+    assert taken_after(marshal.dumps((reuse.FORMAT - 1, str(site), "基础", {}, ""))) == ("", {}, "")  # older layout
+    assert taken_after(marshal.dumps((reuse.FORMAT, str(tmp_path / "other"), "基础", {}, ""))) == ("", {}, "")
+    assert taken_after(marshal.dumps([reuse.FORMAT, str(site), "基础", {}, ""])) == ("", {}, "")
+    assert taken_after(marshal.dumps((reuse.FORMAT, str(site), "基础", [], ""))) == ("", {}, "")
+    assert taken_after(b"\xff\x00") == ("", {}, "")  # not marshal at all
+    manifest.save("基础", pages)
+    manifest.path.write_bytes(manifest.path.read_bytes()[:60])  # cut short
+    assert manifest.take() == ("", {}, "")
