@@ -515,9 +515,10 @@ def _graft(previous: reuse.Previous, site_dir: FsPath) -> str:
 def _grafted_by(name: str) -> tuple[dict[str, Any], set[str]]:
     import marshal
 
-    # ~43,000 entries: without the collector walking the build's millions of objects meanwhile (0.3 s)
+    # ~43,000 entries: without the collector walking the build's millions of objects meanwhile (0.3 s),
+    # and from bytes read at once: `marshal.load` of the file reads it in pieces a value (0.17 s, not 0.02).
     with open(name, "rb") as source, reuse.no_collection():
-        kept, pure = marshal.load(source)  # noqa: S302 - written by this build's own child (`_graft`)
+        kept, pure = marshal.loads(source.read())  # noqa: S302 - written by this build's own child (`_graft`)
     os.unlink(name)
     return kept, set(pure)
 
