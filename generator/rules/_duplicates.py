@@ -10,11 +10,10 @@ from ..problems import Problem
 
 def report(index: dict[str, list[Ref]], code: str, field: str,
            message: Callable[[str, Ref], str]) -> Iterator[Problem]:
-    for key, refs in sorted(index.items()):
-        if len(refs) < 2:
-            continue
-        first = refs[0]
-        for ref in refs[1:]:
+    # The keys found more than once, sorted: not all of them (a county's 50,000 文书号 took ~0.05 s).
+    for key in sorted(key for key, refs in index.items() if len(refs) > 1):
+        first, *refs = index[key]
+        for ref in refs:
             yield Problem(code, message(key, first), ref.file, path=ref.path + (field,))
 
 

@@ -19,10 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..corpus import Corpus
+from ..corpus import RECORD_KINDS, Corpus
 from ..problems import Problem
 
 CODES = {"wrong-folder": "记录所在文件夹或文件名与其内容不符"}
+# Each file is checked against its own place alone: a changed file is checked again, the others not.
+READS = RECORD_KINDS
+EACH = RECORD_KINDS
 
 
 def check(corpus: Corpus) -> Iterator[Problem]:

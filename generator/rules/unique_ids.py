@@ -32,7 +32,7 @@ def check(corpus: Corpus) -> Iterator[Problem]:
     # Upstream documents come first, so a clash is reported in the county file that re-used
     # the id, never in the province's or city's document.
     entries = {key: sorted(refs, key=lambda ref: not ref.document.placement.upstream)
-               for key, refs in corpus.entries.items()}
+               for key, refs in corpus.entries.items() if len(refs) > 1}
     yield from report(entries, "duplicate-id", "id",
                       lambda key, first: f"基准条目标识 {key} 已在 {where(first)} 使用；"
                                          "条目标识须全县唯一，请换一个标识。")
