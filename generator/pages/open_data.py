@@ -70,6 +70,7 @@ class FileJob:
         with two). A dataset whose files the last build wrote from the same data files, with the
         same code, is not written: its files are taken back (`previous`), as they were checked."""
         from ..cache import signature
+        from ..reuse import no_collection
 
         sizes: list[tuple[int, list[int]]] = []
         strings: set[str] = set()
@@ -100,8 +101,10 @@ class FileJob:
             recorded.extend((path, key, sig) for path, sig in taken)
             return {path.rpartition("/")[2]: _measure(site_dir / path) for path, _ in taken}
 
-        written = datapackage.write_files(self.makers, self.structure, self.today, self.site, site_dir, each=seen,
-                                          kept=kept)
+        # A dataset's rows live until it is written: nothing the collector could free (~0.3 s of a rebuild's).
+        with no_collection():
+            written = datapackage.write_files(self.makers, self.structure, self.today, self.site, site_dir,
+                                              each=seen, kept=kept)
         values = _counts(sizes)
         for uri, (size, digest) in written.items():
             values.update(self.values(uri, size, digest))
