@@ -438,3 +438,18 @@ def test_a_rule_that_reports_on_other_files_than_it_checks_one_by_one_is_run_who
     decision = project / "data/agencies/lsscjgj/decisions/2024/2024-012.yaml"
     decision.write_text(decision.read_text(encoding="utf-8").replace("facts: ", "facts: 经复核，", 1), encoding="utf-8")
     assert validate(project).problems == first == validate(project, use_cache=False).problems
+
+
+def test_a_misplaced_file_is_found_on_every_run_though_only_changed_files_are_checked_again(project: Path):
+    calendar = project / "data/calendar/2026.yaml"
+    calendar.parent.mkdir(parents=True, exist_ok=True)
+    calendar.write_text("year: 2025\n", encoding="utf-8")  # a setting named for another year
+    decision = project / "data/agencies/lsscjgj/decisions/2024/2024-012.yaml"
+    original = decision.read_text(encoding="utf-8")
+    decision.write_text(original.replace("decided_on: 2024-", "decided_on: 2023-", 1), encoding="utf-8")
+    first = [(problem.code, problem.file) for problem in validate(project).problems if problem.code == "wrong-folder"]
+    assert first == [("wrong-folder", rel(decision, project)), ("wrong-folder", rel(calendar, project))]
+    decision.write_text(original.replace("facts: ", "facts: 经复核，", 1), encoding="utf-8")  # moved back in time
+    again = [(problem.code, problem.file) for problem in validate(project).problems if problem.code == "wrong-folder"]
+    assert again == [("wrong-folder", rel(calendar, project))]
+    assert validate(project).problems == validate(project, use_cache=False).problems

@@ -24,6 +24,8 @@ from ..problems import Problem
 
 CODES = {"wrong-folder": "记录所在文件夹或文件名与其内容不符"}
 # Each file is checked against its own place alone: a changed file is checked again, the others not.
+# (A calendar file, a setting, named for another year is reported too: the checker then runs the
+# rule on the whole corpus each time, as for any rule that reports a file of another kind.)
 READS = RECORD_KINDS
 EACH = RECORD_KINDS
 
