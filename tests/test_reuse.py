@@ -741,7 +741,8 @@ def test_the_list_file_and_search_index_made_from_kept_values_are_those_made_afr
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     # Each line of decisions/list.json, and what each decision gives the search index, is kept by
     # its decision's file and the bodies' names; items/list.json and the records citing each law's
-    # articles while the items and bodies (and benchmarks and laws) are unchanged.
+    # articles while the items and bodies (and benchmarks and laws) are unchanged; the address and
+    # content hash each decision has in the open data, by its file.
     from generator.pages import paging
 
     monkeypatch.setattr(paging, "PAGE_ROWS", 7)  # several pages: the list has a file of rows
@@ -755,7 +756,7 @@ def test_the_list_file_and_search_index_made_from_kept_values_are_those_made_afr
         index = "".join(text for uri, text in sorted(made.items()) if uri.startswith("search/") and uri.endswith(".json"))
         laws = "".join(content.body for uri, content in sorted(made.items()) if uri.startswith("laws/")
                        and hasattr(content, "body"))
-        return made["decisions/list.json"] + made["items/list.json"] + index + laws
+        return made["decisions/list.json"] + made["items/list.json"] + index + laws + made["open-data/decisions.json"]
 
     first = list_file(reuse.Memo(memo_path))
     def title_of(path: Path) -> re.Match | None:
