@@ -8,7 +8,9 @@ fields are text, never markup (a ``[点我](javascript:…)`` in a field stays l
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import hashlib
 import re
 from collections.abc import Callable
 from pathlib import Path as FsPath
@@ -66,10 +68,10 @@ def bytecode_cache() -> jinja2.BytecodeCache | None:
     """Where Jinja keeps the templates it compiled, for the next build (None: nowhere to keep it).
 
     Compiling the theme's and the generator's templates from their source took ~0.3 s of every
-    build; loaded compiled, ~0.02 s. A template whose source changed is compiled again (Jinja keys
-    its code by the source's checksum and the Python version). The code is loaded with `marshal`,
-    which can run anything: the folder is this user's (`cache.user_folder`), never the project's,
-    where a pull request could place a file."""
+    build; loaded compiled, ~0.02 s. A template is compiled again when its source or what else
+    decides its code (`_compiled_with`) changed. The code is loaded with `marshal`, which can run
+    anything: the folder is this user's (`cache.user_folder`), never the project's, where a pull
+    request could place a file."""
     from .cache import user_folder
 
     folder = user_folder() / "jinja"
@@ -77,7 +79,44 @@ def bytecode_cache() -> jinja2.BytecodeCache | None:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    return _CompiledTemplates(str(folder))
+
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates, keyed by what decides the code too, not only by the
+    template's name, file and source (Jinja's own key): the same file loaded with other options
+    (``trim_blocks``, ``finalize``, a filter that now takes the context…) must not get its code."""
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
+                   source: str) -> jinja2.bccache.Bucket:
+        return super().get_bucket(environment, name, f"{filename}\0{_compiled_with(environment)}", source)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):  # a full disk: compiled again next time, as before
+            super().dump_bytecode(bucket)
+
+
+#: The environment's settings that shape how a template's source is read.
+_SYNTAX = ("block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
+           "comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix",
+           "trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline")
+
+
+def _compiled_with(env: jinja2.Environment) -> str:
+    """What besides a template's source decides the code Jinja compiles it to: Jinja's version, the
+    environment's syntax and options, and how each filter and test is called (``pass_context``…)."""
+    def named(value: Any) -> str:
+        if not callable(value):
+            return repr(value)
+        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '')}"
+
+    calls = (f"{kind} {name} {getattr(function, 'jinja_pass_arg', '')}"
+             for kind, table in (("filter", env.filters), ("test", env.tests))
+             for name, function in sorted(table.items()))
+    parts = [jinja2.__version__, *(repr(getattr(env, setting)) for setting in _SYNTAX),
+             repr((env.optimized, env.is_async, env.sandboxed)), named(env.finalize), named(env.autoescape),
+             *sorted(env.extensions), *calls]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def visible(decision: dict, today: datetime.date, site: Any = None) -> bool:

@@ -298,24 +298,60 @@ def test_a_second_build_compiles_no_template_again(cli, project: Path, monkeypat
 
 
 def test_a_template_whose_source_changed_is_compiled_again(monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    page = templates(tmp_path)
+    page.write_text("一：{{ name }}", encoding="utf-8")
+    assert rendered(page) == "一：连山"
+    page.write_text("二：{{ name }}", encoding="utf-8")
+    assert rendered(page) == "二：连山"
+
+
+def templates(tmp_path: Path) -> Path:
+    folder = tmp_path / "templates"
+    folder.mkdir(exist_ok=True)
+    return folder / "page.html"
+
+
+def rendered(page: Path, **options) -> str:
+    """`page` rendered by a new environment, as in a new build, keeping its code where builds do."""
     import jinja2
 
     from generator.render import bytecode_cache
 
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(page.parent), bytecode_cache=bytecode_cache(),
+                             autoescape=True, **{key: value for key, value in options.items() if key != "filters"})
+    env.filters.update(options.get("filters", {}))
+    return env.get_template(page.name).render(name="连山")
+
+
+def test_a_template_compiled_with_other_options_is_compiled_again(monkeypatch, tmp_path: Path):
+    # Jinja keys its cache by the template's name, file and source alone: the options are ours to add.
+    import jinja2
+
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    folder = tmp_path / "templates"
-    folder.mkdir()
-    page = folder / "page.html"
+    page = templates(tmp_path)
+    page.write_text("{% if name %}\n{{ name }}\n{% endif %}\n", encoding="utf-8")
+    for _ in range(2):  # each way round, from the code the other left
+        assert rendered(page, trim_blocks=True) == "连山\n"
+        assert rendered(page) == "\n连山\n"
+    page.write_text("{{ name|where }}", encoding="utf-8")
+    for _ in range(2):
+        assert rendered(page, filters={"where": lambda value: f"{value}县"}) == "连山县"
+        assert rendered(page, filters={"where": jinja2.pass_context(lambda context, value: f"{value}·{context.name}")}
+                        ) == "连山·page.html"
 
-    def rendered() -> str:  # a new environment each time, as in a new build
-        env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), bytecode_cache=bytecode_cache(),
-                                 autoescape=True)
-        return env.get_template("page.html").render(name="连山")
 
-    page.write_text("一：{{ name }}", encoding="utf-8")
-    assert rendered() == "一：连山"
-    page.write_text("二：{{ name }}", encoding="utf-8")
-    assert rendered() == "二：连山"
+def test_a_full_disk_leaves_the_templates_compiled_but_not_kept(monkeypatch, tmp_path: Path):
+    import jinja2
+
+    def full(self, bucket):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(jinja2.FileSystemBytecodeCache, "dump_bytecode", full)
+    page = templates(tmp_path)
+    page.write_text("{{ name }}", encoding="utf-8")
+    assert rendered(page) == rendered(page) == "连山"
 
 
 def test_without_a_cache_folder_templates_are_compiled_as_before(monkeypatch, tmp_path: Path):
