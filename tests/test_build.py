@@ -312,15 +312,15 @@ def templates(tmp_path: Path) -> Path:
     return folder / "page.html"
 
 
-def rendered(page: Path, **options) -> str:
+def rendered(page: Path, filters: dict | None = None, **options) -> str:
     """`page` rendered by a new environment, as in a new build, keeping its code where builds do."""
     import jinja2
 
     from generator.render import bytecode_cache
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(page.parent), bytecode_cache=bytecode_cache(),
-                             autoescape=True, **{key: value for key, value in options.items() if key != "filters"})
-    env.filters.update(options.get("filters", {}))
+                             autoescape=True, **options)
+    env.filters.update(filters or {})
     return env.get_template(page.name).render(name="连山")
 
 

@@ -291,8 +291,7 @@ def _extras(ctx: Context) -> Callable[[dict], dict[str, str]]:
         if not made:
             values = decisions.each_kept(ctx, "open-data-extra", (), ctx.shown, lambda d: _extra(ctx, d))
             made.update(zip(map(id, ctx.shown), values, strict=True))
-        found = made.get(id(decision))
-        return found if found is not None else _extra(ctx, decision)
+        return made[id(decision)]  # the open data's decisions are those on display
 
     return extra
 
