@@ -57,7 +57,7 @@ def build_site(root: FsPath, *, out: FsPath, today: datetime.date, production: b
                release: Any = None) -> int:
     """Validate and build; `release` (release.Release) is the footer's version, else read from Git."""
     _mark(None)
-    result = validate(root)
+    result = validate(root, with_corpus=True)
     _last[:] = [result]
     _mark("校验")
     if production:
@@ -297,7 +297,7 @@ def on_config(config: Any) -> Any:
     corpus = _primed.pop(root, None)
     if corpus is None:
         _mark(None)  # `portal serve` (or plain mkdocs) validates here, each build
-        result = validate(root)
+        result = validate(root, with_corpus=True)
         _mark("校验")
         if has_errors(result.problems):
             raise PluginError("数据有错误，未生成网站：\n"

@@ -161,6 +161,41 @@ def test_the_largest_buckets_are_handed_out_first():
     assert [number for number, _ in checker.largest_first(tasks, {})] == [2, 0, 1]  # sizes unknown: by count
 
 
+def test_a_build_finds_the_files_in_another_process_while_this_one_loads_the_records(
+        project_with_errors: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(checker, "PARALLEL_MIN", 1)
+    long_ago = datetime.datetime.now().timestamp() - 60  # not "racily clean": the index vouches for them
+    for path in (project_with_errors / "data").rglob("*.yaml"):
+        os.utime(path, (long_ago, long_ago))
+    validate(project_with_errors)
+    changed = f"{DECISIONS}/2024-009-rice-label.yaml"
+    path = project_with_errors / changed
+    path.write_text(path.read_text(encoding="utf-8").replace("decided_on: 2024-", "decided_on: 2023-"),
+                    encoding="utf-8")
+    (project_with_errors / DECISIONS / "new.yml").write_text("a: 1\n", encoding="utf-8")  # discovery's own problem
+    expected = summary(validate(project_with_errors, use_cache=False))
+
+    here = os.getpid()
+    def not_here(original):  # the survey's work must be done by the forked process alone
+        def guarded(*args: object):
+            assert os.getpid() != here, f"{original.__name__} ran in the building process"
+            return original(*args)
+        return guarded
+    monkeypatch.setattr(checker, "discover", not_here(checker.discover))
+    monkeypatch.setattr(checker._Stage, "signature", not_here(checker._Stage.signature))
+    found = summary(validate(project_with_errors, with_corpus=True))
+    assert found == expected
+    assert any(p.code == "unknown-file" for p in found[0]) and any(p.file == changed for p in found[0])
+
+    # Without a corpus to load (`portal validate`), or without a second processor, it is found here.
+    monkeypatch.setattr(checker, "_survey", lambda root: pytest.fail("surveyed in another process"))
+    with pytest.raises(AssertionError, match="discover ran in the building process"):
+        validate(project_with_errors)
+    monkeypatch.setattr(checker, "_workers", lambda: 1)
+    with pytest.raises(AssertionError, match="discover ran in the building process"):
+        validate(project_with_errors, with_corpus=True)
+
+
 def test_an_edit_long_after_the_run_is_checked_too(project: Path):
     path = project / DECISION
     old = 1_600_000_000_000_000_000  # 2020: the index trusts this file's signature
