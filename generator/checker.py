@@ -619,7 +619,7 @@ def _find(root: FsPath, stage: _Stage, with_corpus: bool,
     store.load_buckets()
     surveyed, found = survey.result()
     placements, signatures = [], {}
-    for kind, rel, agency, stem, year, sig in marshal.loads(surveyed):
+    for kind, rel, agency, stem, year, sig in marshal.loads(surveyed):  # noqa: S302 - from our own child
         placements.append(Placement(kind, rel, agency, stem, year))
         signatures[rel] = sig
     return placements, found, signatures
