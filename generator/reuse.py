@@ -330,6 +330,8 @@ class Manifest:
         """The basis, pages and release line the last build recorded, and the record removed: from
         now on the site folder changes, and only a build that publishes records it again."""
         found: tuple[str, dict[str, tuple[str, cache.Signature]], str] = ("", {}, "")
+        with contextlib.suppress(OSError):  # the record as JSON, which builds before 452e325 kept (~7 MB)
+            self.path.with_suffix(".json").unlink(missing_ok=True)
         try:
             data = self.path.read_bytes()
         except OSError:

@@ -848,3 +848,11 @@ def test_the_record_of_written_pages_is_read_back_once_and_only_as_this_build_wr
     manifest.save("基础", pages)
     manifest.path.write_bytes(manifest.path.read_bytes()[:60])  # cut short
     assert manifest.take() == ("", {}, "")
+
+    # The record as JSON, which builds kept before it was marshal, is never read, and taking the record removes it.
+    legacy = manifest.path.with_suffix(".json")
+    legacy.write_text('{"pages": {}}', encoding="utf-8")
+    manifest.save("基础", pages)
+    assert legacy.exists()
+    assert manifest.take()[0] == "基础"
+    assert not legacy.exists()
