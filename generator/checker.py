@@ -396,7 +396,11 @@ def run_rules(corpus: Corpus, store: cache.Cache | None = None,
     found = {name: plan.kept for name, plan in plans.items() if plan.kept is not None and plan.files is None}
     tasks = [(name, plans[name].files) for name in RULES if name not in found]
     checked: dict[tuple[str, ...], set[str]] = {}  # the files of the kinds a rule checks one by one
-    for name, (problems, whole) in _run_all(corpus, tasks).items():
+    timed = known.get("seconds") if known is not None and isinstance(known.get("seconds"), dict) else {}
+    seconds = dict(timed)
+    for name, (problems, whole, took) in _run_all(corpus, tasks, _expected(corpus, tasks, timed)).items():
+        if whole:
+            seconds[name] = took
         plan = plans[name]
         each = tuple(getattr(RULES[name], "EACH", ()))
         if not whole:  # the changed files' problems beside those kept about the others
@@ -408,7 +412,7 @@ def run_rules(corpus: Corpus, store: cache.Cache | None = None,
                 plan.key = None  # a problem about another file: not checked one by one after all
         found[name] = problems
     if store is not None and known is not None and any(plans[name].key is not None for name, _ in tasks):
-        store.save_rules({"digests": _each_digests(corpus),
+        store.save_rules({"digests": _each_digests(corpus), "seconds": seconds,
                           "rules": {name: (plan.key, found[name]) for name, plan in plans.items()
                                     if plan.key is not None}})
     corpus.forget_views()  # the corpus lives on through the build; the rules' views need not
@@ -472,11 +476,34 @@ def _each_digests(corpus: Corpus) -> dict[str, str]:
 
 #: A rule to run: its name, and the files of its EACH kinds to check (None: the whole corpus).
 _Task = tuple[str, "frozenset[str] | None"]
+#: A rule's problems, whether they are its whole answer (else those about the files it was given),
+#: and how long it took (seconds).
+_Found = tuple[list[Problem], bool, float]
+#: Rules expected to take less than this (seconds, in all) run in this process: forking a process
+#: holding a county's corpus, and the copies of the memory pages this one then writes to (~70,000
+#: page faults), cost more than the second core saves.
+PARALLEL_RULES_S = 0.5
 
 
-def _run_all(corpus: Corpus, tasks: list[_Task]) -> dict[str, tuple[list[Problem], bool]]:
+def _expected(corpus: Corpus, tasks: list[_Task], seconds: dict[str, Any]) -> float | None:
+    """How long `tasks` should take, from how long each rule took when it last ran whole (`seconds`;
+    a rule given some files of its EACH kinds, that share of it); None if a rule's time is unknown."""
+    total = 0.0
+    for name, files in tasks:
+        took = seconds.get(name)
+        if not isinstance(took, float):
+            return None
+        if files is not None:
+            each = getattr(RULES[name], "EACH", ())
+            took *= len(files) / max(1, sum(len(corpus.of(kind)) for kind in each))
+        total += took
+    return total
+
+
+def _run_all(corpus: Corpus, tasks: list[_Task], expected: float | None = None) -> dict[str, _Found]:
     size = sum(len(corpus.documents) if files is None else len(files) for _, files in tasks)
-    if size < 2 * PARALLEL_MIN or _workers() < 2 or len(tasks) < 2:
+    if (size < 2 * PARALLEL_MIN or _workers() < 2 or len(tasks) < 2
+            or (expected is not None and expected < PARALLEL_RULES_S)):
         found = _run_rules(corpus, tasks)
     else:
         corpus.index_all()  # made once here, inherited by the fork
@@ -496,11 +523,11 @@ def _run_all(corpus: Corpus, tasks: list[_Task]) -> dict[str, tuple[list[Problem
 _FORKED_RULES: tuple[Corpus, list[_Task], Any] | None = None  # (corpus, rules to run, next rule's index)
 
 
-def _take_rules() -> dict[str, tuple[list[Problem], bool]]:
+def _take_rules() -> dict[str, _Found]:
     """Run the next rule no process has taken yet, until none is left."""
     assert _FORKED_RULES is not None  # noqa: S101 - set before the pool forks
     corpus, tasks, counter = _FORKED_RULES
-    found: dict[str, tuple[list[Problem], bool]] = {}
+    found: dict[str, _Found] = {}
     while True:
         with counter.get_lock():
             index = counter.value
@@ -510,29 +537,30 @@ def _take_rules() -> dict[str, tuple[list[Problem], bool]]:
         found.update(_run_rules(corpus, [tasks[index]]))
 
 
-def _rules_in_worker() -> dict[str, tuple[list[Problem], bool]]:
+def _rules_in_worker() -> dict[str, _Found]:
     with _gc_paused():
         return _take_rules()
 
 
-def _run_rules(corpus: Corpus, tasks: list[_Task]) -> dict[str, tuple[list[Problem], bool]]:
-    """Each rule's problems, and whether they are its whole answer (else those about `files`)."""
-    found: dict[str, tuple[list[Problem], bool]] = {}
+def _run_rules(corpus: Corpus, tasks: list[_Task]) -> dict[str, _Found]:
+    """Each rule's problems, whether they are its whole answer (else those about `files`), and its time."""
+    found: dict[str, _Found] = {}
     for name, files in tasks:
         module = RULES[name]
+        started = time.perf_counter()
         reads, each = getattr(module, "READS", None), tuple(getattr(module, "EACH", ()))
         try:
             if files is not None:
                 problems = list(module.check(corpus.only(reads, each=each, files=files)))
                 if all(problem.file in files for problem in problems):
-                    found[name] = (problems, False)
+                    found[name] = (problems, False, time.perf_counter() - started)
                     continue
                 # A problem about another file: the rule does not check the files one by one as it
                 # says. Its whole answer, then, found again every time (run_rules keeps none).
             problems = list(module.check(corpus if reads is None else corpus.only(reads)))
         except Exception as exc:  # a rule must never turn bad data into a traceback
             raise InternalError(f"规则 {name} 内部出错：{exc!r}\n{traceback.format_exc()}") from exc
-        found[name] = (problems, True)
+        found[name] = (problems, True, time.perf_counter() - started)
     return found
 
 

@@ -424,6 +424,48 @@ def test_a_rules_answer_is_kept_until_the_files_it_reads_change(project: Path, m
     assert runs == ["unique_doc_numbers"]
 
 
+def test_rules_expected_to_take_little_time_run_in_this_process(project_with_errors: Path,
+                                                               monkeypatch: pytest.MonkeyPatch):
+    from generator.rules import RULES
+
+    monkeypatch.setattr(checker, "PARALLEL_MIN", 2)  # rules shared out from 4 records; the changed file checked here
+    forks: list[object] = []
+    context = checker.multiprocessing.get_context
+    monkeypatch.setattr(checker.multiprocessing, "get_context", lambda *args: forks.append(args) or context(*args))
+    validate(project_with_errors)
+    assert forks  # how long each rule takes is not known yet: shared with a forked process
+    seconds = checker._open_cache(project_with_errors, None).rules()["seconds"]
+    assert set(seconds) == set(RULES) and all(isinstance(took, float) for took in seconds.values())
+
+    decision = project_with_errors / DECISIONS / "2024-009-rice-label.yaml"
+    def edit(before: str, after: str) -> None:
+        decision.write_text(decision.read_text(encoding="utf-8").replace(before, after, 1), encoding="utf-8")
+    edit("facts: ", "facts: 经复核，")
+    del forks[:]
+    found = validate(project_with_errors).problems
+    assert forks == []  # a changed decision: the rules left to run take a fraction of a second
+    assert found == validate(project_with_errors, use_cache=False).problems
+
+    # A rule that checks files one by one is expected to take its share of its time for the files it is given.
+    store = checker._open_cache(project_with_errors, None)
+    kept = store.rules()
+    decisions = len([*(project_with_errors / "data/agencies").glob("*/decisions/*/*.yaml")])
+    each = {name: decisions * 0.002 if getattr(module, "EACH", ()) == ("decision",) else 0.002
+            for name, module in RULES.items()}
+    store.save_rules({**kept, "seconds": each})
+    edit("facts: 经复核，", "facts: ")
+    del forks[:]
+    assert validate(project_with_errors).problems == found
+    assert forks == []
+
+    # Rules that took long when they last ran whole are shared out again, though few files changed.
+    store.save_rules({**store.rules(), "seconds": dict.fromkeys(RULES, 60.0)})
+    edit("facts: ", "facts: 经复核，")
+    del forks[:]
+    validate(project_with_errors)
+    assert forks
+
+
 def test_a_rule_that_checks_files_one_by_one_checks_again_only_the_changed_ones(project: Path,
                                                                               monkeypatch: pytest.MonkeyPatch):
     from generator.rules import decision_fines
