@@ -76,6 +76,9 @@ class Corpus:
         #: data file → SHA-256 of its bytes, for every document whose bytes were read whole
         #: (checker.py fills it in; the record pages' keys use it, see reuse.py)
         self.digests: dict[str, str] = {}
+        #: data file → its token (reuse.token), made once a build: the pages, the open data's writer and
+        #: the record pages' keys all ask for the county's ~31,000 decisions on display
+        self.tokens: dict[str, bytes | None] = {}
         self.by_kind: dict[str, list[Document]] = defaultdict(list)
         self._views: dict[frozenset[str], Corpus] = {}  # `only`'s views, by the kinds they keep
         for document in documents:
@@ -105,7 +108,7 @@ class Corpus:
         else:
             view = self._views[seen] = Corpus(self.root, [document for document in self.documents
                                                           if document.kind in seen])
-        view.digests = self.digests
+        view.digests, view.tokens = self.digests, self.tokens
         for name, kind in _INDEX_KINDS.items():
             if kind in seen and kind not in each and name in self.__dict__:  # a cached_property already computed
                 view.__dict__[name] = self.__dict__[name]

@@ -486,10 +486,12 @@ class Section:
 def token(corpus: Corpus, document: Document) -> bytes | None:
     """What stands for a record in a key (`Keys`) or a `Memo`: a hash of its file's path and
     SHA-256 (None if not known); 16 bytes, not the ~130 characters they are."""
-    digest = corpus.digests.get(document.file)
-    if digest is None:
-        return None
-    return hashlib.blake2b(f"{document.file}\0{digest}".encode(), digest_size=16).digest()
+    found = corpus.tokens.get(document.file, False)
+    if found is False:
+        digest = corpus.digests.get(document.file)
+        found = corpus.tokens[document.file] = (
+            None if digest is None else hashlib.blake2b(f"{document.file}\0{digest}".encode(), digest_size=16).digest())
+    return found
 
 
 def context_of(basis: str, *parts: str | None) -> str | None:
