@@ -268,10 +268,11 @@ def pages(ctx: Context, *, defer: bool = False) -> dict[str, Any]:
         **ctx.base, src_uri=PAGE, listing=listing, files=every, package=described[datapackage.PACKAGE], feed=FEED)
     job = FileJob(makers, sets, ctx.today, ctx.site, PAGE, uris)
     if defer:
-        # What stands for each decision in the memo, made here before the writer is forked (the pages
-        # ask for them too): made in the writer as well, they took ~0.2 s of its rebuild.
-        for decision in ctx.shown:
-            decisions.token_of(ctx, decision)
+        if ctx.memo is not None and ctx.basis is not None:
+            # What stands for each decision in the memo (`_extras`), made here before the writer is forked
+            # (the pages ask for them too): made in the writer as well, they took ~0.2 s of its rebuild.
+            for decision in ctx.shown:
+                decisions.token_of(ctx, decision)
         return {PAGE: page, f"{datapackage.FOLDER}/": job}
     # Text files as text (so checks that search the generated pages read them too); workbooks as bytes.
     files = job.make()
