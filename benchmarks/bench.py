@@ -5,7 +5,8 @@ times (3; the median is the figure, the spread is shown beside it: this 2-core V
 10-20% from one minute to the next, and a figure near its target would pass or fail by chance):
 
 1. cold validate (no .cache/; the corpus was just written), then warm validate (the same again);
-2. full build (`portal build`, which validates first) into an empty folder, each followed by
+2. full build (`portal build`, which validates first) into an empty folder (`.cache/portal/` kept, as a CI
+   cache would keep it: the first encodes the QR codes, the others read them, generator/qrcodes.py), each followed by
 3. the baseline: the same generated Markdown pages in a plain mkdocs-material project (search
    off, only the list pages in the nav, no hook), built by `mkdocs build` into an empty folder
    (taken in turn with the builds, so that both see the machine at the same moments);
@@ -312,7 +313,8 @@ def write_page(path: Path, figures: dict[str, float], extra: dict[str, object], 
   （每 250 毫秒采样一次，进程大时采样间隔加长，使采样本身最多占一个核的 4%；子进程共享的内存按比例分摊，
   不重复计算）两者中的较大值；
   “校验（冷）”是删除校验缓存（`.cache/portal/`）后的校验，“校验（热）”是紧接着的第二次；
-  “完整生成”写入空目录，“改一件决定后重新生成”改的是一件公示中的决定，在上一次生成的网站上进行
+  “完整生成”写入空目录（`.cache/portal/` 保留，如同 CI 缓存它：第一次完整生成为各决定页面编码二维码，
+  之后的从中读取，见 `generator/qrcodes.py`），“改一件决定后重新生成”改的是一件公示中的决定，在上一次生成的网站上进行
   （数据、程序和页面框架都没有变的记录页面、搜索索引和开放数据集沿用上次的文件，记录页面整个文件夹移回，
   决定列表行数据文件中未变的行、搜索索引中未变的决定、开放数据中未变的决定的网址和内容校验码也沿用上次的，只由某几类数据文件生成的内容在这几类文件没有改动时也沿用，
   沿用的开放数据集不再生成，见 `generator/reuse.py`；

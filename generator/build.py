@@ -659,7 +659,7 @@ def _start_records(root: FsPath, config: Any, meanwhile: int | None = None) -> N
     site_dir = FsPath(config["site_dir"]).resolve()
     plan = shell.Plan(_records.pop(root, []), site_dir, config["site_url"] or "", config["use_directory_urls"],
                       dict(_shells), allowed=allowed_values(corpus) if corpus is not None else frozenset(),
-                      today=_today())
+                      today=_today(), codes=root if caching_enabled() else None)
     if site_dir in _reusing and corpus is not None:
         from .pages import Context
 

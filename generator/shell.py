@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
+from . import qrcodes
 from .forking import processors
 from .pages import Deferred, HtmlPage
 from .pages.paging import FOLDER as PAGES_FOLDER
@@ -48,6 +49,8 @@ _ARTICLE = re.compile(f'<h1(?: id="([^"]*)")?>{TITLE}</h1>\\s*<p>{BODY}</p>')
 SKIP_TARGET = "page-title"
 #: The footer's release line (identity.footer_html): which version and commit built the site.
 _RELEASE = re.compile(r'<span class="portal-release">[^<]*</span>')
+#: From this many pages to make, the QR codes drawn are read from and kept in the cache (qrcodes.Store).
+CODES_FROM = 500
 #: Below this many pages one process writes them all: forking costs more than it saves.
 PARALLEL_FROM = 2000
 #: A sitemap file lists at most this many addresses (sitemaps.org).
@@ -176,6 +179,8 @@ class Plan:
     grafted: tuple[dict[str, Any], set[str]] | None = None
     #: The pages' addresses in the order the sitemap lists them (`start`, before any page is put back).
     listed: list[str] = field(default_factory=list)
+    #: The project whose cache folder keeps the QR codes drawn (qrcodes.Store); None: not kept.
+    codes: FsPath | None = None
 
     @property
     def release(self) -> str:
@@ -197,8 +202,10 @@ _plan: Plan | None = None
 
 
 #: What a task of the writers returns: the paths of the pages (made or kept), the personal data
-#: found on those made, and (path, key, file signature, kept) of each page that has a key.
-Done = tuple[list[str], list[Problem], list[tuple[str, str, tuple[int, int, int, int], bool]]]
+#: found on those made, (path, key, file signature, kept) of each page that has a key, and the QR
+#: codes it encoded and the addresses it drew (qrcodes.Store.take).
+Done = tuple[list[str], list[Problem], list[tuple[str, str, tuple[int, int, int, int], bool]],
+             tuple[dict[str, bytes], list[str]]]
 
 
 def _write_range(bounds: tuple[int, int]) -> Done:
@@ -234,7 +241,7 @@ def _write_range(bounds: tuple[int, int]) -> Done:
         if scan_page(f"<h1>{escape(page.title)}</h1>{page.body}", ".html", path, allowed=plan.allowed,
                      today=plan.today):
             leaks.extend(scan_page(text, ".html", path, allowed=plan.allowed, today=plan.today))
-    return written, leaks, recorded
+    return written, leaks, recorded, (qrcodes.store.take() if qrcodes.store is not None else ({}, []))
 
 
 def restamp(path: str, old: str, new: str) -> tuple[int, int, int, int] | None:
@@ -317,6 +324,7 @@ class Writing:
     def wait(self) -> tuple[list[str], list[Problem]]:
         """The paths written and the personal data found on them, once every page is written."""
         global _plan
+        codes = qrcodes.store  # let go of by `cancel`
         if self.pool is None:
             _plan = self.plan
             try:
@@ -328,10 +336,15 @@ class Writing:
                 results = [*self.done, *self.pending.get()]
             finally:
                 self.cancel()
-        written = [path for paths, _, _ in results for path in paths]
-        leaks = [leak for _, found, _ in results for leak in found]
-        self.recorded = [(path, key, sig) for _, _, recorded in results for path, key, sig, _ in recorded]
-        self.kept = sum(kept for _, _, recorded in results for _, _, _, kept in recorded)
+        written = [path for paths, *_ in results for path in paths]
+        leaks = [leak for _, found, *_ in results for leak in found]
+        self.recorded = [(path, key, sig) for _, _, recorded, _ in results for path, key, sig, _ in recorded]
+        self.kept = sum(kept for _, _, recorded, _ in results for _, _, _, kept in recorded)
+        qrcodes.store = None
+        if codes is not None:  # what the writers encoded and drew, kept for the next build
+            for _, _, _, (made, used) in results:
+                codes.add(made, used)
+            codes.save()
         from .pii import scan_page
 
         for level, shell in sorted(self.plan.shells.items()):  # with the release line, a slot of its own
@@ -349,6 +362,7 @@ class Writing:
             self.pool = None
             _plan = None
             gc.unfreeze()
+        qrcodes.store = None
 
 
 def start(plan: Plan, *, processes: int | None = None, meanwhile: int | None = None) -> Writing:
@@ -389,6 +403,10 @@ def start(plan: Plan, *, processes: int | None = None, meanwhile: int | None = N
             heavy, count, done = _put_back(plan, heavy)
     if count < PARALLEL_FROM:
         workers = 1
+    if plan.codes is not None and count >= CODES_FROM:
+        # Opened here, to be inherited by the writers: reading it (~0.1 s a county) is worth it
+        # only when many pages are to be made.
+        qrcodes.store = qrcodes.Store.open(plan.codes)
     step = max(1, min(500, -(-count // (workers * 4))))
     ranges = [(index, index + 1) for index in range(len(heavy))]
     first, load = len(heavy), 0
@@ -442,7 +460,7 @@ def _put_back(plan: Plan, heavy: list) -> tuple[list, int, list[Done]]:
     left = [index for index, path in enumerate(paths) if restamping or path not in plan.taken]
     kept = [] if restamping else [index for index, path in enumerate(paths) if path in plan.taken]
     done: Done = ([paths[index] for index in kept], [],
-                  [(paths[index], keys[index], plan.taken[paths[index]], True) for index in kept])
+                  [(paths[index], keys[index], plan.taken[paths[index]], True) for index in kept], ({}, []))
     heavy_left = sum(1 for index in left if index < len(heavy))
     order = [*left, *kept]  # `plan.pages` stays whole (the sitemap lists them all)
     plan.pages = [plan.pages[index] for index in order]

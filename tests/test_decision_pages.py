@@ -238,7 +238,7 @@ def test_the_qr_code_drawn_decodes_to_the_address(url: str):
     from PIL import Image
     import zxingcpp
 
-    from generator.pages.decisions import QUIET, qr_svg
+    from generator.qrcodes import QUIET, qr_svg
 
     svg = qr_svg(url, "二维码")
     size, dark = modules_of(svg)
@@ -252,6 +252,6 @@ def test_the_qr_code_drawn_decodes_to_the_address(url: str):
 
 
 def test_a_different_address_draws_a_different_code():
-    from generator.pages.decisions import qr_svg
+    from generator.qrcodes import qr_svg
 
     assert modules_of(qr_svg(URL, "x"))[1] != modules_of(qr_svg(URL.replace("012", "013"), "x"))[1]

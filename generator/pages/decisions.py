@@ -17,18 +17,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
-import zxingcpp
 from markupsafe import Markup
 
 from ..corpus import Document
 from ..display import FOREVER, display_until, period
 from ..layout import Placement
 from ..penalties import fine_ranges, kinds, tier_named
-from ..render import escape
+from ..qrcodes import qr_svg
 from ..reuse import reads, token
 from . import Context, Deferred, HtmlPage
 from .links import address, agency_uri, href
@@ -146,49 +144,6 @@ def content_hash(record: Any) -> str:
     """
     text = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_CHARS]
-
-
-#: Modules of white around the code (ISO/IEC 18004 asks for 4) and the drawn size of a module.
-QUIET = 4
-MODULE_PX = 4
-#: Light modules (if any), then dark ones: one path piece each, "move right by gap, draw n".
-_RUN = re.compile(rb"[^\x00]*\x00+")
-
-
-class _Strokes(dict):
-    """Path pieces by the run of modules they draw: a code is ~400 of them, found by C code
-    (findall, then this dict's lookup) rather than a loop here (~90 -> ~60 us a code)."""
-
-    def __missing__(self, run: bytes) -> str:
-        gap = run.index(0)
-        piece = self[run] = f"m{gap} 0h{len(run) - gap}"
-        return piece
-
-
-_STROKES = _Strokes()
-
-
-def qr_svg(url: str, label: str) -> Markup:
-    """The QR code of `url` (error correction level M) as inline SVG, with `label` as its accessible name.
-
-    Encoded by zxing-cpp (its writer is zint, in C: a county has tens of thousands of codes,
-    and a pure-Python encoder took 4 ms each). Each row of modules is one move and then relative
-    horizontal strokes over its dark runs, dark on white.
-    """
-    code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
-    image = memoryview(code.to_image(scale=1, add_quiet_zones=False))
-    height, width = image.shape[0], image.shape[1]
-    pixels = image.tobytes()  # one byte per module, row after row: 0 is dark
-    strokes = []
-    for y in range(height):
-        strokes.append(f"M{QUIET} {QUIET + y}.5")
-        strokes.extend(map(_STROKES.__getitem__, _RUN.findall(pixels, y * width, (y + 1) * width)))
-    size = width + 2 * QUIET
-    return Markup(  # noqa: S704 - numbers, and the label escaped
-        f'<svg role="img" xmlns="http://www.w3.org/2000/svg" class="portal-qr-code" width="{size * MODULE_PX}" '
-        f'height="{size * MODULE_PX}" viewBox="0 0 {size} {size}"><title>{escape(label)}</title>'
-        f'<rect width="{size}" height="{size}" fill="#fff"/>'
-        f'<path stroke="#000" d="{"".join(strokes)}"/></svg>')
 
 
 def outcome_lines(decision: dict) -> list[str]:
