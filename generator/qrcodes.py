@@ -121,12 +121,19 @@ class Store:
         self.used.extend(used)
 
     def save(self) -> None:
-        """Keep the codes of the addresses drawn since the store was opened, and only those: the
-        codes of pages no longer built are dropped. Not written when that is what it holds."""
+        """Keep the codes drawn since the store was opened. A build that drew at least half as
+        many codes as the store held (a full build) keeps those only: the codes of pages no
+        longer built are dropped. One that drew fewer (a rebuild that kept most pages from the
+        last, whose codes it did not draw) adds its codes to the others. Not written when that
+        is what the store holds."""
         used = set(self.used)
-        if not used or self.key is None or (not self.made and used == self.known.keys()):
+        whole = 2 * len(used) >= len(self.known)
+        if not used or self.key is None or (not self.made and (not whole or used == self.known.keys())):
             return
-        kept = {url: self.known.get(url) or self.made[url] for url in sorted(used)}
+        if whole:
+            kept = {url: self.known.get(url) or self.made[url] for url in sorted(used)}
+        else:
+            kept = {**self.known, **self.made}
         data = marshal.dumps((FORMAT, ENCODER, kept))
         cache.write_atomic(self.path.parent, self.path.name, cache._mac(self.key, data) + data)
 

@@ -52,16 +52,24 @@ def test_a_store_saved_draws_the_same_codes_without_encoding_them(tmp_path: Path
     assert qrcodes.store.made == {}
 
 
-def test_a_store_keeps_only_the_codes_drawn_since_it_was_opened(tmp_path: Path):
+def test_a_full_build_keeps_only_the_codes_it_drew_and_a_partial_one_adds_its_own(tmp_path: Path):
     store = Store.open(tmp_path)
     for url in URLS:
         store.modules(url)
     store.save()
-    again = Store.open(tmp_path)
-    assert sorted(again.known) == sorted(URLS)
-    again.modules(URLS[0])  # the other pages are gone
-    again.save()
-    assert list(Store.open(tmp_path).known) == URLS[:1]
+    assert sorted(Store.open(tmp_path).known) == sorted(URLS)
+
+    new = URLS[0].replace("012", "013")
+    partial = Store.open(tmp_path)
+    partial.modules(new)  # a rebuild that drew one new page and kept the others as they were
+    partial.save()
+    assert sorted(Store.open(tmp_path).known) == sorted([*URLS, new])
+
+    whole = Store.open(tmp_path)
+    for url in (new, URLS[1]):  # a build of two of the four pages: the other two are gone
+        whole.modules(url)
+    whole.save()
+    assert sorted(Store.open(tmp_path).known) == sorted([new, URLS[1]])
 
 
 def test_a_store_holding_what_was_drawn_is_not_written_again(tmp_path: Path):
