@@ -1,15 +1,15 @@
 """一案一码: the QR code of a decision page's own address, drawn as inline SVG.
 
 A code depends on its address alone, and encoding one takes ~0.3 ms (zxing-cpp, whose writer is
-zint, in C): a county's ~50,000 decision pages spent ~15 s of a full build's CPU on them, the same
-codes every build. So the codes a build writes are kept in ``.cache/portal/qr.marshal`` (`Store`),
+zint, in C): a county's ~43,000 decision pages spent ~12-14 s of a full build's CPU on them, the
+same codes every build. So the codes a build writes are kept in ``.cache/portal/qr.marshal`` (`Store`),
 as their modules (one bit each, ~170 bytes a code), signed with this user's key like the other
 cache files; a later build encodes only the addresses it has not seen. The store is keyed by the
 whole address and by the encoder's version, and a code read back is drawn exactly as a new one.
 
 The record pages' writers are forked (shell.py): they inherit the store opened before them and
-send back what they encoded and which addresses they drew (`take`); the build then keeps the
-codes of this build's pages only (`Store.save`).
+send back what they encoded and which addresses they drew (`take`); the build then keeps them
+(`Store.save`: a full build only those, a rebuild of a few pages beside the others).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import marshal
 import re
 from importlib.metadata import version
 from pathlib import Path as FsPath
+
 import zxingcpp
 from markupsafe import Markup
 
@@ -159,4 +160,3 @@ def qr_svg(url: str, label: str) -> Markup:
         f'height="{size * MODULE_PX}" viewBox="0 0 {size} {size}"><title>{escape(label)}</title>'
         f'<rect width="{size}" height="{size}" fill="#fff"/>'
         f'<path stroke="#000" d="{"".join(strokes)}"/></svg>')
-

@@ -1,8 +1,8 @@
 """一案一码's codes are encoded once per address and kept from one build to the next (qrcodes.py).
 
 The property: a page drawn from a kept code is the very page a fresh encoding draws; a store not
-written by this user, or by another encoder, is not read; a build keeps the codes of its own pages
-and only those.
+written by this user, or by another encoder, is not read; a full build keeps the codes of its own
+pages and only those, a rebuild of a few pages adds its codes to the others.
 """
 
 from __future__ import annotations
